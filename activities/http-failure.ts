@@ -1,0 +1,27 @@
+import { ApplicationFailure } from '@temporalio/activity';
+
+// How an HTTP answer from a provider becomes an activity failure that Temporal retries, or not.
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+export function failureFromResponse(res: Pick<Response, 'status' | 'statusText' | 'headers'>, what: string): ApplicationFailure {
+  const message = `${what}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  const details = [{ status: res.status }];
+  if (res.status === 429) {
+    const delay = retryAfterMs(res.headers.get('retry-after'));
+    return ApplicationFailure.create({ message, type: 'RateLimited', details, nextRetryDelay: delay });
+  }
+  if (RETRYABLE.has(res.status) || res.status >= 500) {
+    return ApplicationFailure.create({ message, type: 'ProviderUnavailable', details });
+  }
+  // 4xx: retrying the same request cannot succeed.
+  return ApplicationFailure.create({ message, type: `Http${res.status}`, details, nonRetryable: true });
+}

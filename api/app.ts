@@ -1,0 +1,47 @@
+import express, { type ErrorRequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { FileArchive } from '../platform/archive';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import { errorHandler, notFound, sendError } from './errors';
+import { healthRoutes } from './health';
+import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
+import { meetingRoutes } from './meetings';
+import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
+
+export interface AppDeps {
+  config: Pick<Config, 'MEETINGBAAS_API_KEY' | 'WEBHOOK_BODY_LIMIT'>;
+  gateway: MeetingsGateway;
+  archive: FileArchive;
+  log: Logger;
+}
+
+/** Temporal being down is the sender's cue to retry, never a 500. */
+function temporalErrors(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, next) => {
+    if (!(err instanceof TemporalUnavailableError)) return next(err);
+    log.warn({ err: err.message }, 'Temporal unavailable');
+    sendError(res, 503, 'temporal_unavailable', 'Temporal is not reachable; retry later');
+  };
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(healthRoutes(deps.gateway));
+  app.use(
+    meetingBaasWebhookRoutes({
+      apiKey: deps.config.MEETINGBAAS_API_KEY,
+      bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
+      gateway: deps.gateway,
+      archive: deps.archive,
+      log: deps.log,
+    }),
+  );
+  app.use(meetingRoutes(deps.gateway));
+  app.use(notFound);
+  app.use(temporalErrors(deps.log));
+  app.use(errorHandler(deps.log));
+  return app;
+}

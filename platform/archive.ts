@@ -1,0 +1,125 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ArchiveRef } from '../domain/archive-ref';
+
+const PARTIAL_SUFFIX = '.partial';
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export interface PutOptions {
+  /** Called as bytes arrive (for heartbeats). */
+  onProgress?: (bytes: number) => void;
+  /** When known (Content-Length): a stream that ends short of it is an error, and nothing is published. */
+  expectedBytes?: number;
+}
+
+export class IncompleteStreamError extends Error {
+  constructor(
+    readonly received: number,
+    readonly expected: number,
+  ) {
+    super(`stream ended after ${received} of ${expected} bytes`);
+  }
+}
+
+/**
+ * The archive on a local (or mounted) file system: `ARCHIVE_DIR/<key>`, referenced by file:// URIs.
+ * Every write is atomic: bytes go to a hidden `.partial` sibling that is renamed into place once complete
+ * and flushed, so a reader never sees half a file and a crash leaves at most a partial that the next write
+ * of the same key removes.
+ */
+export class FileArchive {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  pathOf(key: string): string {
+    const segments = key.split('/');
+    if (!segments.every((s) => SAFE_SEGMENT.test(s) && s !== '..')) throw new Error(`unsafe archive key: ${key}`);
+    return path.join(this.root, ...segments);
+  }
+
+  uriOf(key: string): string {
+    return pathToFileURL(this.pathOf(key)).href;
+  }
+
+  /** The file behind a URI this archive handed out; refuses anything outside the archive. */
+  fileOf(uri: string): string {
+    const file = path.resolve(fileURLToPath(uri));
+    if (!file.startsWith(this.root + path.sep)) throw new Error(`not in this archive: ${uri}`);
+    return file;
+  }
+
+  async putStream(key: string, source: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<ArchiveRef> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    await fsp.mkdir(dir, { recursive: true });
+    await this.removePartials(target);
+
+    const partial = path.join(dir, `.${path.basename(target)}.${randomUUID()}${PARTIAL_SUFFIX}`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const measure = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        options.onProgress?.(bytes);
+        done(null, chunk);
+      },
+    });
+    try {
+      // `flush: true` fsyncs before close, so the rename below publishes durable bytes.
+      await pipeline(source, measure, fs.createWriteStream(partial, { flush: true }));
+      if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
+        throw new IncompleteStreamError(bytes, options.expectedBytes);
+      }
+      await fsp.rename(partial, target);
+    } catch (err) {
+      await fsp.rm(partial, { force: true });
+      throw err;
+    }
+    return { uri: pathToFileURL(target).href, bytes, sha256: hash.digest('hex') };
+  }
+
+  async putBytes(key: string, data: Uint8Array | string): Promise<ArchiveRef> {
+    return this.putStream(key, Readable.from([typeof data === 'string' ? Buffer.from(data) : data]));
+  }
+
+  async putJson(key: string, value: unknown): Promise<ArchiveRef> {
+    return this.putBytes(key, JSON.stringify(value));
+  }
+
+  /**
+   * Stores `data` under `<prefix>/<sha256><ext>`: the same bytes stored twice are one file (a webhook
+   * delivered twice is archived once).
+   */
+  async putContentAddressed(prefix: string, data: Uint8Array, ext: string): Promise<ArchiveRef> {
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const key = `${prefix}/${sha256}${ext}`;
+    const existing = await fsp.stat(this.pathOf(key)).catch(() => undefined);
+    if (existing?.size === data.byteLength) return { uri: this.uriOf(key), bytes: data.byteLength, sha256 };
+    return this.putBytes(key, data);
+  }
+
+  async read(ref: Pick<ArchiveRef, 'uri'>): Promise<Buffer> {
+    return fsp.readFile(this.fileOf(ref.uri));
+  }
+
+  /** Partials of `target` left by an earlier attempt that died (a killed worker, a full disk). */
+  private async removePartials(target: string): Promise<void> {
+    const dir = path.dirname(target);
+    const prefix = `.${path.basename(target)}.`;
+    const names = await fsp.readdir(dir);
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith(prefix) && n.endsWith(PARTIAL_SUFFIX))
+        .map((n) => fsp.rm(path.join(dir, n), { force: true })),
+    );
+  }
+}

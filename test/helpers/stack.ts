@@ -1,0 +1,133 @@
+// The whole service in one test process, on real parts: the shared Temporal dev server, a worker on its
+// own task queue, the API on an ephemeral port and the provider simulator, talking HTTP to each other.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { MeetingsGateway } from '../../api/temporal-gateway';
+import { FileArchive } from '../../platform/archive';
+import { Simulator } from '../../simulator/server';
+import { createMeetingWorker } from '../../worker/worker';
+
+export const API_KEY = 'test-meetingbaas-key';
+const silent = pino({ level: 'silent' });
+let runtimeInstalled = false;
+
+export function temporalAddress(): string {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set: run the tests through jest (global setup)');
+  return address;
+}
+
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const noop = () => {};
+  Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
+}
+
+export async function startWorker(opts: { taskQueue: string; archive: FileArchive; allowedHosts: string[]; address?: string }) {
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
+  const worker: Worker = await createMeetingWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: opts.taskQueue,
+    archive: opts.archive,
+    allowedHosts: opts.allowedHosts,
+    workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export interface StackOptions {
+  worker?: boolean;
+  lingerSeconds?: number;
+  bodyLimit?: number;
+  address?: string;
+  callTimeoutMs?: number;
+}
+
+export async function startStack(options: StackOptions = {}) {
+  const address = options.address ?? temporalAddress();
+  const taskQueue = `test-${randomUUID()}`;
+  const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
+  const archive = new FileArchive(archiveDir);
+  const sim = await new Simulator({ meetingBaasApiKey: API_KEY }).start();
+  const allowedHosts = [new URL(sim.url).host];
+
+  const connection = Connection.lazy({ address });
+  const client = new Client({ connection });
+  const gateway = new MeetingsGateway(client, {
+    taskQueue,
+    callTimeoutMs: options.callTimeoutMs ?? 5000,
+    lingerSeconds: options.lingerSeconds ?? 0,
+  });
+  const app = createApp({
+    config: { MEETINGBAAS_API_KEY: API_KEY, WEBHOOK_BODY_LIMIT: options.bodyLimit ?? 64 * 1024 * 1024 },
+    gateway,
+    archive,
+    log: silent,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const worker = options.worker === false ? undefined : await startWorker({ taskQueue, archive, allowedHosts, address });
+
+  return {
+    apiUrl,
+    webhookUrl: `${apiUrl}/webhooks/meetingbaas`,
+    sim,
+    archive,
+    archiveDir,
+    allowedHosts,
+    taskQueue,
+    client,
+    worker,
+    async stop() {
+      await worker?.stop();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await sim.stop();
+      await connection.close();
+      fs.rmSync(archiveDir, { recursive: true, force: true });
+    },
+  };
+}
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = { 'x-meeting-baas-api-key': API_KEY }) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined };
+}
+
+/** Polls `fn` until it returns a value for which `done` holds, or fails after `timeoutMs`. */
+export async function eventually<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn().catch(() => undefined as T);
+    if (last !== undefined && done(last)) return last;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
