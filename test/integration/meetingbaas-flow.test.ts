@@ -78,3 +78,124 @@ test('the seed status sequence then complete: completed, recording and transcrip
   );
   expect(listed).toEqual([`meetingbaas:${meeting.botId}`]);
 });
+
+test('failed: status failed with the provider error code, nothing collected', async () => {
+  const meeting = stack.sim.meetingBaas.create({ outcome: 'failed', failureCode: 'BotNotAccepted' });
+  const deliveries = await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
+  expect(deliveries.every((d) => d.status === 200)).toBe(true);
+
+  const done = await viewWhen(meeting.botId, (v) => v.status === 'failed');
+  expect(done.error).toEqual({ code: 'BotNotAccepted', message: expect.stringContaining('refused') });
+  expect(done.endReason).toBe('bot_rejected');
+  expect(done.recording).toBeUndefined();
+  expect(fs.existsSync(`${stack.archiveDir}/meetingbaas/${meeting.botId}`)).toBe(false);
+});
+
+test('every webhook delivered twice: each recorded once, one archive', async () => {
+  const meeting = stack.sim.meetingBaas.create({ words: 30 });
+  const deliveries = await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, duplicate: true });
+  expect(deliveries).toHaveLength(12);
+  expect(deliveries.every((d) => d.status === 200)).toBe(true);
+
+  const done = await viewWhen(meeting.botId, (v) => v.status === 'completed');
+  expect(done.history.map((h) => h.code)).toEqual([
+    'joining_call',
+    'in_waiting_room',
+    'in_call_not_recording',
+    'in_call_recording',
+    'call_ended',
+    'complete',
+  ]);
+  expect(fs.readdirSync(`${stack.archiveDir}/meetingbaas/${meeting.botId}`).sort()).toEqual([
+    'recording.mp4',
+    'transcript.json',
+  ]);
+  // The complete body was delivered twice and is stored once (content-addressed claim check).
+  expect(fs.readdirSync(`${stack.archiveDir}/inbox/meetingbaas/${meeting.botId}`)).toHaveLength(1);
+});
+
+test('out of order: the final event first, statuses after, still completed; stale statuses recorded, not applied', async () => {
+  const meeting = stack.sim.meetingBaas.create({ words: 10 });
+  const deliveries = await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, order: 'reverse' });
+  expect(deliveries.every((d) => d.status === 200)).toBe(true);
+
+  const done = await viewWhen(meeting.botId, (v) => v.status === 'completed' && v.history.length === 6);
+  expect(done.history[0]).toMatchObject({ code: 'complete', status: 'collecting', applied: true });
+  // Every status after `complete` is recorded but cannot move the meeting back from collecting.
+  expect(done.history[1]).toMatchObject({ code: 'call_ended', applied: false });
+  for (const entry of done.history.slice(1)) {
+    expect(entry.applied).toBe(false);
+    expect(entry.note).toBeDefined();
+  }
+  expect(done.endedAt).toBe(new Date(meeting.startedAtMs + 4 * 60_000).toISOString());
+});
+
+test('a status older than the current state is recorded with applied: false', async () => {
+  const meeting = stack.sim.meetingBaas.create({});
+  const [joining, waiting, inCall, recording] = stack.sim.meetingBaas.webhooks(meeting.botId, 'statuses');
+  for (const body of [joining, inCall, recording, waiting]) {
+    const res = await fetch(stack.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': 'test-meetingbaas-key' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+  }
+  const v = await viewWhen(meeting.botId, (x) => x.history.length === 4);
+  expect(v.status).toBe('recording');
+  expect(v.history[3]).toMatchObject({ code: 'in_waiting_room', status: 'recording', applied: false });
+  expect(v.history[3]!.note).toMatch(/older than the current state/);
+});
+
+test('unknown status codes are accepted and recorded without moving the state', async () => {
+  const botId = `unknown-code-${Date.now()}`;
+  const post = (code: string, at: string) =>
+    fetch(stack.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': 'test-meetingbaas-key' },
+      body: JSON.stringify({ event: 'bot.status_change', data: { bot_id: botId, status: { code, created_at: at } } }),
+    });
+  expect((await post('joining_call', '2024-01-01T12:00:00.000Z')).status).toBe(200);
+  expect((await post('bot_teleported', '2024-01-01T12:01:00.000Z')).status).toBe(200);
+  const v = await viewWhen(botId, (x) => x.history.length === 2);
+  expect(v.status).toBe('joining');
+  expect(v.history[1]).toMatchObject({ code: 'bot_teleported', applied: false });
+});
+
+test('a complete without a transcript: recording archived, transcript unavailable with a reason', async () => {
+  const meeting = stack.sim.meetingBaas.create({ transcript: false });
+  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
+  const done = await viewWhen(meeting.botId, (v) => v.status === 'completed');
+  expect(done.recording?.status).toBe('archived');
+  expect(done.transcript).toEqual({ status: 'unavailable', reason: expect.stringMatching(/no transcript/) });
+});
+
+test('an expired recording URL: no retries that cannot succeed, recording unavailable with the reason', async () => {
+  const meeting = stack.sim.meetingBaas.create({ urlExpiresSeconds: 0 });
+  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
+  const done = await viewWhen(meeting.botId, (v) => v.status === 'completed');
+  expect(done.recording).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/HTTP 403/) });
+  expect(done.transcript?.status).toBe('archived');
+});
+
+test('a recording on a host outside DOWNLOAD_ALLOWED_HOSTS is never fetched', async () => {
+  const botId = `foreign-host-${Date.now()}`;
+  const res = await fetch(stack.webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': 'test-meetingbaas-key' },
+    body: JSON.stringify({ event: 'complete', data: { bot_id: botId, mp4: 'https://evil.example.net/x.mp4', speakers: [] } }),
+  });
+  expect(res.status).toBe(200);
+  const done = await viewWhen(botId, (v) => v.status === 'completed');
+  expect(done.recording).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/DOWNLOAD_ALLOWED_HOSTS/) });
+});
+
+test('the meeting query answers through a Temporal client too', async () => {
+  const meeting = stack.sim.meetingBaas.create({ words: 5 });
+  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
+  await viewWhen(meeting.botId, (v) => v.status === 'completed');
+  const { meetingQuery } = await import('../../workflows/definitions');
+  const v = await stack.client.workflow.getHandle(`meetingbaas:${meeting.botId}`).query(meetingQuery);
+  expect(v.status).toBe('completed');
+  expect(v.workflowId).toBe(`meetingbaas:${meeting.botId}`);
+});

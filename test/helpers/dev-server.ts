@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { devServerArgs, type DevServerOptions } from '../../platform/dev-server';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A dev server of the test's own (which it may stop and start again), from the same CLI as the suite. */
+export class OwnDevServer {
+  private proc: ChildProcess | undefined;
+  constructor(private readonly options: Omit<DevServerOptions, 'ip'>) {}
+
+  get address(): string {
+    return `127.0.0.1:${this.options.port}`;
+  }
+
+  async start(): Promise<void> {
+    const cli = process.env.TEMPORAL_CLI_PATH;
+    if (!cli) throw new Error('TEMPORAL_CLI_PATH not set by the global setup');
+    this.proc = spawn(cli, devServerArgs({ ...this.options, ip: '127.0.0.1' }), { stdio: 'ignore' });
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    await exited;
+    this.proc = undefined;
+  }
+}

@@ -1,0 +1,162 @@
+import {
+  decide,
+  LIFECYCLE_EVENTS,
+  MEETING_STATUSES,
+  type Admission,
+  type LifecycleEvent,
+  type LifecycleState,
+  type MeetingStatus,
+} from '../../domain/lifecycle';
+
+// The expected lifecycle, written out by hand from the design (not derived from TRANSITIONS):
+//   scheduled → joining → waiting_room → in_call → recording ⇄ paused → ended → collecting → completed | failed
+// A cell holds the status the event leads to, or `null` when the event must not be applied.
+const _ = null;
+type Cell = MeetingStatus | null;
+
+/* prettier-ignore */
+const COLUMNS: readonly LifecycleEvent[] = [
+  'scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused',
+  'ended', 'ended_unadmitted', 'final_data', 'final_failure', 'collected', 'unknown',
+];
+
+/* prettier-ignore */
+const MATRIX: Record<MeetingStatus, readonly Cell[]> = {
+  //            scheduled    joining    waiting_room    in_call    recording    paused    ended    ended_unadm  final_data    final_failure collected    unknown
+  scheduled:    ['scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
+  joining:      [_,           'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
+  waiting_room: [_,           _,         'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
+  in_call:      [_,           _,         _,              'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
+  recording:    [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
+  paused:       [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
+  ended:        [_,           _,         _,              _,         _,           _,        _,       _,           'collecting', 'failed',     _,           _],
+  collecting:   [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            'completed', _],
+  completed:    [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,           _],
+  failed:       [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,           _],
+};
+
+const cases: Array<[MeetingStatus, LifecycleEvent, Cell]> = MEETING_STATUSES.flatMap((status) =>
+  COLUMNS.map((event, i): [MeetingStatus, LifecycleEvent, Cell] => {
+    const cell = MATRIX[status][i];
+    if (cell === undefined) throw new Error(`matrix row ${status} has no cell for ${event}`);
+    return [status, event, cell];
+  }),
+);
+
+describe('the expectation matrix itself', () => {
+  test('covers every status and every event exactly once', () => {
+    expect([...COLUMNS].sort()).toEqual([...LIFECYCLE_EVENTS].sort());
+    expect(Object.keys(MATRIX).sort()).toEqual([...MEETING_STATUSES].sort());
+    for (const status of MEETING_STATUSES) expect(MATRIX[status]).toHaveLength(LIFECYCLE_EVENTS.length);
+    expect(cases).toHaveLength(MEETING_STATUSES.length * LIFECYCLE_EVENTS.length);
+  });
+});
+
+describe('decide over every (status, event) pair', () => {
+  test.each(cases)('%s + %s -> %s', (status, event, expected) => {
+    // 'unknown' admission: nobody was refused, so final_data is not diverted to `failed`.
+    const state: LifecycleState = { status, admission: 'unknown' };
+    const decision = decide(state, event);
+    if (expected === null) {
+      expect(decision.applied).toBe(false);
+      expect(decision.next).toEqual(state);
+      expect(typeof decision.note).toBe('string');
+      expect(decision.note!.length).toBeGreaterThan(0);
+      expect(decision.failure).toBeUndefined();
+    } else {
+      expect(decision.applied).toBe(true);
+      expect(decision.next.status).toBe(expected);
+      expect(decision.note).toBeUndefined();
+      expect(decision.failure).toBeUndefined();
+    }
+  });
+
+  test.each(cases.filter(([, , expected]) => expected !== null))(
+    'with the bot already admitted: %s + %s -> %s as well',
+    (status, event, expected) => {
+      const decision = decide({ status, admission: 'admitted' }, event);
+      expect(decision.applied).toBe(true);
+      expect(decision.next).toEqual({ status: expected, admission: 'admitted' });
+    },
+  );
+
+  test.each(MEETING_STATUSES.map((s) => [s]))('an unknown code from %s is never applied and says so', (status) => {
+    const decision = decide({ status, admission: 'unknown' }, 'unknown');
+    expect(decision.applied).toBe(false);
+    expect(decision.note).toMatch(/unknown/);
+  });
+
+  test.each(MEETING_STATUSES.map((s) => [s]))('a refused transition from %s does not mutate the given state', (status) => {
+    const state: LifecycleState = Object.freeze({ status, admission: 'unknown' as Admission });
+    for (const event of LIFECYCLE_EVENTS) decide(state, event);
+    expect(state).toEqual({ status, admission: 'unknown' });
+  });
+});
+
+describe('admission', () => {
+  const ADMITTING: LifecycleEvent[] = ['in_call', 'recording', 'paused'];
+
+  test.each(ADMITTING.map((e) => [e]))('%s marks the bot as admitted', (event) => {
+    expect(decide({ status: 'joining', admission: 'unknown' }, event).next.admission).toBe('admitted');
+  });
+
+  test.each(['scheduled', 'joining', 'waiting_room'] as const)(
+    'ended_unadmitted from %s (never admitted): refused, then final_data fails the meeting as bot_not_admitted',
+    (status) => {
+      const ended = decide({ status, admission: 'unknown' }, 'ended_unadmitted');
+      expect(ended.applied).toBe(true);
+      expect(ended.next).toEqual({ status: 'ended', admission: 'refused' });
+
+      const final = decide(ended.next, 'final_data');
+      expect(final.applied).toBe(true);
+      expect(final.next.status).toBe('failed');
+      expect(final.next.status).not.toBe('collecting');
+      expect(final.failure?.code).toBe('bot_not_admitted');
+      expect(final.failure?.message).toEqual(expect.any(String));
+    },
+  );
+
+  test.each(['in_call', 'recording', 'paused'] as const)(
+    'after the bot was admitted (%s seen), ended_unadmitted does not make it refused: final_data collects',
+    (admittingEvent) => {
+      const admitted = decide({ status: 'waiting_room', admission: 'unknown' }, admittingEvent);
+      expect(admitted.next.admission).toBe('admitted');
+
+      const ended = decide(admitted.next, 'ended_unadmitted');
+      expect(ended.next).toEqual({ status: 'ended', admission: 'admitted' });
+
+      const final = decide(ended.next, 'final_data');
+      expect(final.applied).toBe(true);
+      expect(final.next.status).toBe('collecting');
+      expect(final.failure).toBeUndefined();
+    },
+  );
+
+  test('a refused bot whose provider reports final_failure fails without a bot_not_admitted failure of our own', () => {
+    const ended = decide({ status: 'waiting_room', admission: 'unknown' }, 'ended_unadmitted');
+    const final = decide(ended.next, 'final_failure');
+    expect(final.applied).toBe(true);
+    expect(final.next.status).toBe('failed');
+    expect(final.failure).toBeUndefined();
+  });
+
+  test('final_data straight from a live status (no end seen, never refused) collects', () => {
+    const final = decide({ status: 'waiting_room', admission: 'unknown' }, 'final_data');
+    expect(final.next.status).toBe('collecting');
+    expect(final.next.admission).not.toBe('refused');
+    expect(final.failure).toBeUndefined();
+  });
+
+  test('a plain `ended` does not mark the bot as refused', () => {
+    const ended = decide({ status: 'waiting_room', admission: 'unknown' }, 'ended');
+    expect(ended.next.admission).toBe('unknown');
+    expect(decide(ended.next, 'final_data').next.status).toBe('collecting');
+  });
+
+  test('a late ended_unadmitted that is not applied (status completed) leaves the state untouched', () => {
+    const state: LifecycleState = { status: 'completed', admission: 'admitted' };
+    const decision = decide(state, 'ended_unadmitted');
+    expect(decision.applied).toBe(false);
+    expect(decision.next).toEqual(state);
+  });
+});
