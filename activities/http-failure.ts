@@ -4,15 +4,21 @@ import { ApplicationFailure } from '@temporalio/activity';
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP-date names its month ("Wed, 21 Oct 2015 07:28:00 GMT"); anything else ('1.5', '-1') is unreadable.
+  if (!/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/.test(value)) return undefined;
+  const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-export function failureFromResponse(res: Pick<Response, 'status' | 'statusText' | 'headers'>, what: string): ApplicationFailure {
+export function failureFromResponse(
+  res: Pick<Response, 'status' | 'statusText' | 'headers'>,
+  what: string,
+): ApplicationFailure {
   const message = `${what}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
   const details = [{ status: res.status }];
   if (res.status === 429) {

@@ -52,7 +52,8 @@ export function recordingActivities({ archive, allowedHosts }: RecordingDeps) {
         res = await fetch(target, { redirect: 'manual', signal: ctx.cancellationSignal });
         const location = res.headers.get('location');
         if (res.status < 300 || res.status >= 400 || !location) break;
-        if (hops === MAX_REDIRECTS) throw ApplicationFailure.nonRetryable('too many redirects', 'TooManyRedirects');
+        if (hops === MAX_REDIRECTS)
+          throw ApplicationFailure.nonRetryable('too many redirects', 'TooManyRedirects');
         await res.body?.cancel();
         target = allowedUrl(new URL(location, target).href, allowedHosts);
       }
@@ -79,7 +80,8 @@ export function recordingActivities({ archive, allowedHosts }: RecordingDeps) {
           },
         );
       } catch (err) {
-        if (err instanceof IncompleteStreamError) throw ApplicationFailure.retryable(`recording download: ${err.message}`, 'ShortDownload');
+        if (err instanceof IncompleteStreamError)
+          throw ApplicationFailure.retryable(`recording download: ${err.message}`, 'ShortDownload');
         throw err;
       }
     },

@@ -13,8 +13,10 @@ export function secretsEqual(given: string, expected: string): boolean {
 export function requireHeaderKey(name: string, expected: string | undefined, what: string): RequestHandler {
   return (req, res, next) => {
     const given = req.get(name);
-    if (!expected) return sendError(res, 401, 'unauthorized', `${what} are not accepted: no key is configured`);
-    if (!given || !secretsEqual(given, expected)) return sendError(res, 401, 'unauthorized', `missing or wrong ${name}`);
+    if (!expected)
+      return sendError(res, 401, 'unauthorized', `${what} are not accepted: no key is configured`);
+    if (!given || !secretsEqual(given, expected))
+      return sendError(res, 401, 'unauthorized', `missing or wrong ${name}`);
     next();
   };
 }

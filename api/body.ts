@@ -25,7 +25,7 @@ export function jsonBody(limit: number): RequestHandler[] {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       req.rawBody = raw;
       try {
-        req.body = JSON.parse(raw.toString('utf8'));
+        req.body = JSON.parse(raw.toString('utf8')) as unknown;
       } catch (err) {
         return sendError(res, 400, 'invalid_json', `body is not valid JSON: ${(err as Error).message}`);
       }

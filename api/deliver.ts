@@ -3,7 +3,11 @@ import type { ProviderEvent } from '../domain/events';
 import type { MeetingsGateway } from './temporal-gateway';
 
 /** Signals the event and answers: 200 once it is in the workflow's history, 202 if the meeting is closed. */
-export async function deliverEvent(gateway: MeetingsGateway, event: ProviderEvent, res: Response): Promise<void> {
+export async function deliverEvent(
+  gateway: MeetingsGateway,
+  event: ProviderEvent,
+  res: Response,
+): Promise<void> {
   const { workflowId, closed } = await gateway.deliver(event);
   if (closed) {
     res.status(202).json({ ignored: true, workflowId, message: 'the meeting is already closed' });

@@ -20,7 +20,13 @@ export interface Issue {
   message: string;
 }
 
-export function sendError(res: Response, status: number, error: ErrorCode, message: string, issues?: Issue[]): void {
+export function sendError(
+  res: Response,
+  status: number,
+  error: ErrorCode,
+  message: string,
+  issues?: Issue[],
+): void {
   res.status(status).json(issues ? { error, message, issues } : { error, message });
 }
 
@@ -37,9 +43,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
     const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
-    if (status === 413) return sendError(res, 413, 'payload_too_large', 'request body is larger than the configured limit');
-    if (status === 415) return sendError(res, 415, 'unsupported_media_type', 'unsupported content encoding or charset');
-    if (status >= 400 && status < 500) return sendError(res, 400, 'invalid_payload', 'the request body could not be read');
+    if (status === 413)
+      return sendError(res, 413, 'payload_too_large', 'request body is larger than the configured limit');
+    if (status === 415)
+      return sendError(res, 415, 'unsupported_media_type', 'unsupported content encoding or charset');
+    if (status >= 400 && status < 500)
+      return sendError(res, 400, 'invalid_payload', 'the request body could not be read');
     log.error({ err }, 'unhandled error');
     sendError(res, 500, 'internal_error', 'internal error');
   };

@@ -83,7 +83,9 @@ export class MeetingsGateway {
   /** The meeting's view, or undefined when no such meeting exists. */
   async view(provider: Provider, externalId: string): Promise<MeetingView | undefined> {
     try {
-      return await this.call(() => this.client.workflow.getHandle(meetingWorkflowId(provider, externalId)).query(meetingQuery));
+      return await this.call(() =>
+        this.client.workflow.getHandle(meetingWorkflowId(provider, externalId)).query(meetingQuery),
+      );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;

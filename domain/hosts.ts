@@ -8,6 +8,8 @@ export function isAllowedHost(url: URL, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => {
     const [name = '', port] = pattern.toLowerCase().split(':');
     if (port !== undefined && port !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) return false;
-    return name.startsWith('*.') ? host.endsWith(name.slice(1)) && host.length > name.length - 1 : host === name;
+    return name.startsWith('*.')
+      ? host.endsWith(name.slice(1)) && host.length > name.length - 1
+      : host === name;
   });
 }

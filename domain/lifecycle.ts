@@ -112,7 +112,9 @@ export function decide(state: LifecycleState, event: LifecycleEvent): Decision {
   const target = TRANSITIONS[state.status][event];
   if (target === undefined) {
     const note =
-      event === 'unknown' ? 'unknown provider code: recorded only' : `no transition from ${state.status} on ${event}`;
+      event === 'unknown'
+        ? 'unknown provider code: recorded only'
+        : `no transition from ${state.status} on ${event}`;
     return { applied: false, next: state, note };
   }
   if (event === 'final_data' && admission === 'refused') {
@@ -125,5 +127,8 @@ export function decide(state: LifecycleState, event: LifecycleEvent): Decision {
       },
     };
   }
-  return { applied: true, next: { status: target, admission: event === 'final_data' ? 'admitted' : admission } };
+  return {
+    applied: true,
+    next: { status: target, admission: event === 'final_data' ? 'admitted' : admission },
+  };
 }

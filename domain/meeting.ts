@@ -2,7 +2,13 @@
 // no I/O, no clock: times come in with the events), so the workflow only has to orchestrate it.
 import type { ProviderEvent } from './events';
 import { meetingWorkflowId, type Provider } from './ids';
-import { decide, type Admission, type LifecycleEvent, type MeetingStatus, TERMINAL_STATUSES } from './lifecycle';
+import {
+  decide,
+  type Admission,
+  type LifecycleEvent,
+  type MeetingStatus,
+  TERMINAL_STATUSES,
+} from './lifecycle';
 import type { MeetingView, RecordingView, TranscriptView } from './view';
 
 export type ApplyOutcome = 'applied' | 'recorded' | 'duplicate';
@@ -10,7 +16,8 @@ export type ApplyOutcome = 'applied' | 'recorded' | 'duplicate';
 const END_EVENTS: ReadonlySet<LifecycleEvent> = new Set(['ended', 'ended_unadmitted']);
 const START_EVENTS: ReadonlySet<LifecycleEvent> = new Set(['in_call', 'recording']);
 
-const earliest = (a: string | undefined, b: string) => (a === undefined || b < a ? b : a);
+const ms = (iso: string) => Date.parse(iso);
+const earliest = (a: string | undefined, b: string) => (a === undefined || ms(b) < ms(a) ? b : a);
 
 export class Meeting {
   readonly view: MeetingView;
@@ -50,7 +57,10 @@ export class Meeting {
       view.endReason ??= event.endReason;
     }
 
-    const stale = event.occurredAt !== undefined && this.lastAppliedAt !== undefined && event.occurredAt < this.lastAppliedAt;
+    const stale =
+      event.occurredAt !== undefined &&
+      this.lastAppliedAt !== undefined &&
+      ms(event.occurredAt) < ms(this.lastAppliedAt);
     if (stale) {
       this.record(event, at, false, `older than the current state (${this.lastAppliedAt})`);
       return 'recorded';
@@ -81,7 +91,10 @@ export class Meeting {
       view.transcript =
         event.hasTranscript && event.payloadRef
           ? { status: 'pending' }
-          : { status: 'unavailable', reason: 'the final data has no transcript (transcription was not enabled)' };
+          : {
+              status: 'unavailable',
+              reason: 'the final data has no transcript (transcription was not enabled)',
+            };
     }
     this.record(event, at, true, event.note);
     return 'applied';

@@ -9,8 +9,3 @@ export const providerTimestampSchema = z
   .transform((value) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`).toISOString());
 
 export const isoTimestampSchema = z.iso.datetime();
-
-/** Milliseconds since the epoch of an ISO timestamp produced by the schemas above. */
-export function epochMs(iso: string): number {
-  return Date.parse(iso);
-}

@@ -31,7 +31,10 @@ const seconds = (x: number) => Math.round(x * 1000) / 1000;
  * Groups words into utterances: consecutive words of one speaker, in time order, make one utterance.
  * `knownSpeakers` (the provider's own list) comes first in `speakers`; anyone else who spoke follows.
  */
-export function groupIntoUtterances(words: readonly TimedWord[], knownSpeakers: readonly string[] = []): NormalizedTranscript {
+export function groupIntoUtterances(
+  words: readonly TimedWord[],
+  knownSpeakers: readonly string[] = [],
+): NormalizedTranscript {
   // Stable sort: words with equal start keep the provider's order.
   const ordered = words.map((w, i) => ({ w, i })).sort((a, b) => a.w.start - b.w.start || a.i - b.i);
   const utterances: Utterance[] = [];
@@ -44,7 +47,13 @@ export function groupIntoUtterances(words: readonly TimedWord[], knownSpeakers: 
       last.end = Math.max(last.end, word.end);
       last.text += ` ${word.text}`;
     } else {
-      utterances.push({ speaker: w.speaker, start: word.start, end: word.end, text: word.text, words: [word] });
+      utterances.push({
+        speaker: w.speaker,
+        start: word.start,
+        end: word.end,
+        text: word.text,
+        words: [word],
+      });
     }
   }
   const speakers = [...new Set([...knownSpeakers, ...utterances.map((u) => u.speaker)])];

@@ -9,6 +9,7 @@ import type { ArchiveRef } from '../domain/archive-ref';
 
 const PARTIAL_SUFFIX = '.partial';
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const PARTIAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.partial$/;
 
 export interface PutOptions {
   /** Called as bytes arrive (for heartbeats). */
@@ -41,7 +42,8 @@ export class FileArchive {
 
   pathOf(key: string): string {
     const segments = key.split('/');
-    if (!segments.every((s) => SAFE_SEGMENT.test(s) && s !== '..')) throw new Error(`unsafe archive key: ${key}`);
+    if (!segments.every((s) => SAFE_SEGMENT.test(s) && s !== '..'))
+      throw new Error(`unsafe archive key: ${key}`);
     return path.join(this.root, ...segments);
   }
 
@@ -56,7 +58,11 @@ export class FileArchive {
     return file;
   }
 
-  async putStream(key: string, source: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<ArchiveRef> {
+  async putStream(
+    key: string,
+    source: Readable | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    options: PutOptions = {},
+  ): Promise<ArchiveRef> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     await fsp.mkdir(dir, { recursive: true });
@@ -115,11 +121,9 @@ export class FileArchive {
   private async removePartials(target: string): Promise<void> {
     const dir = path.dirname(target);
     const prefix = `.${path.basename(target)}.`;
+    // Exactly `.<name>.<uuid>.partial`: `.<name>.json.<uuid>.partial` belongs to another key.
+    const ours = (n: string) => n.startsWith(prefix) && PARTIAL_UUID.test(n.slice(prefix.length));
     const names = await fsp.readdir(dir);
-    await Promise.all(
-      names
-        .filter((n) => n.startsWith(prefix) && n.endsWith(PARTIAL_SUFFIX))
-        .map((n) => fsp.rm(path.join(dir, n), { force: true })),
-    );
+    await Promise.all(names.filter(ours).map((n) => fsp.rm(path.join(dir, n), { force: true })));
   }
 }

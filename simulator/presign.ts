@@ -3,13 +3,23 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 // S3-style presigned URLs (SigV4 query parameters) for the simulator's recordings: they carry
 // X-Amz-Date and X-Amz-Expires like the real ones, so expiry parsing and refresh are exercised for real.
 
-const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 function signature(secret: string, path: string, date: string, expires: string): string {
   return createHmac('sha256', secret).update(`${path}\n${date}\n${expires}`).digest('hex');
 }
 
-export function presign(baseUrl: string, path: string, secret: string, nowMs: number, expiresSeconds: number): string {
+export function presign(
+  baseUrl: string,
+  path: string,
+  secret: string,
+  nowMs: number,
+  expiresSeconds: number,
+): string {
   const url = new URL(path, baseUrl);
   const date = amzDate(nowMs);
   const expires = String(expiresSeconds);
@@ -24,7 +34,12 @@ export function presign(baseUrl: string, path: string, secret: string, nowMs: nu
 
 export type PresignCheck = 'valid' | 'expired' | 'invalid';
 
-export function checkPresigned(path: string, query: URLSearchParams, secret: string, nowMs: number): PresignCheck {
+export function checkPresigned(
+  path: string,
+  query: URLSearchParams,
+  secret: string,
+  nowMs: number,
+): PresignCheck {
   const date = query.get('X-Amz-Date') ?? '';
   const expires = query.get('X-Amz-Expires') ?? '';
   const given = Buffer.from(query.get('X-Amz-Signature') ?? '', 'hex');

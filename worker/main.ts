@@ -3,7 +3,12 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { FileArchive } from '../platform/archive';
 import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { connectWithRetry, ensureSearchAttributes, temporalConnectConfig, temporalLogger } from '../platform/temporal';
+import {
+  connectWithRetry,
+  ensureSearchAttributes,
+  temporalConnectConfig,
+  temporalLogger,
+} from '../platform/temporal';
 import { createMeetingWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -26,7 +31,10 @@ async function main(): Promise<void> {
     archive: new FileArchive(config.ARCHIVE_DIR),
     allowedHosts: config.DOWNLOAD_ALLOWED_HOSTS,
   });
-  log.info({ address: connectionOptions.address, namespace, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  log.info(
+    { address: connectionOptions.address, namespace, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    'worker started',
+  );
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are handed back.
   await worker.run();
   await connection.close();

@@ -25,7 +25,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     const { status, endedAt } = meeting.view;
     const updates: SearchAttributeUpdatePair[] = [];
     if (status !== published.status) updates.push({ key: MeetingStatusKey, value: status });
-    if (endedAt && endedAt !== published.endedAt) updates.push({ key: MeetingEndedAtKey, value: new Date(endedAt) });
+    if (endedAt && endedAt !== published.endedAt)
+      updates.push({ key: MeetingEndedAtKey, value: new Date(endedAt) });
     if (updates.length) wf.upsertSearchAttributes(updates);
     published = { status, endedAt: endedAt ?? '' };
     wf.setCurrentDetails(currentDetails(meeting.view));
@@ -34,7 +35,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   wf.setHandler(meetingQuery, () => meeting.view);
   wf.setHandler(providerEventSignal, (event) => {
     const outcome = meeting.apply(event);
-    if (outcome === 'duplicate') wf.log.info('duplicate delivery ignored', { code: event.code, dedupeKey: event.dedupeKey });
+    if (outcome === 'duplicate')
+      wf.log.info('duplicate delivery ignored', { code: event.code, dedupeKey: event.dedupeKey });
     else publish();
   });
   publish();

@@ -37,7 +37,11 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
     if (meeting.view.recording?.status !== 'pending' || !final.recording?.url) return undefined;
     const base = { sourceUrlExpiresAt: final.recording.urlExpiresAt };
     try {
-      const archive = await archiveRecording({ provider: 'meetingbaas', externalId: botId, url: final.recording.url });
+      const archive = await archiveRecording({
+        provider: 'meetingbaas',
+        externalId: botId,
+        url: final.recording.url,
+      });
       return { ...base, status: 'archived', archive };
     } catch (err) {
       return { ...base, status: 'unavailable', reason: `download failed: ${reasonOf(err)}` };

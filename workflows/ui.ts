@@ -14,6 +14,7 @@ export function currentDetails(view: MeetingView): string {
     lines.push(`${name}: ${asset.status}${size}${asset.reason ? `: ${asset.reason}` : ''}`);
   }
   const last = view.history.at(-1);
-  if (last) lines.push(`Last event: ${last.code} at ${last.at}${last.applied ? '' : ' (recorded, not applied)'}`);
+  if (last)
+    lines.push(`Last event: ${last.code} at ${last.at}${last.applied ? '' : ' (recorded, not applied)'}`);
   return lines.join('\n\n');
 }

@@ -22,17 +22,26 @@ export function meetingBaasTranscriptActivities({ archive }: { archive: FileArch
      * Reads the `complete` body from the archive, groups its words into utterances and archives the
      * normalised transcript. Only counts and names go back to the workflow.
      */
-    async archiveMeetingBaasTranscript({ botId, payloadRef }: ArchiveTranscriptInput): Promise<ArchivedTranscript> {
+    async archiveMeetingBaasTranscript({
+      botId,
+      payloadRef,
+    }: ArchiveTranscriptInput): Promise<ArchivedTranscript> {
       const body = await archive.read(payloadRef);
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
       } catch {
-        throw ApplicationFailure.nonRetryable(`stored complete body ${payloadRef.uri} is not JSON`, 'InvalidPayload');
+        throw ApplicationFailure.nonRetryable(
+          `stored complete body ${payloadRef.uri} is not JSON`,
+          'InvalidPayload',
+        );
       }
       const parsed = v1CompleteSchema.safeParse(json);
       if (!parsed.success) {
-        throw ApplicationFailure.nonRetryable(`stored complete body does not parse: ${parsed.error.message}`, 'InvalidPayload');
+        throw ApplicationFailure.nonRetryable(
+          `stored complete body does not parse: ${parsed.error.message}`,
+          'InvalidPayload',
+        );
       }
       const transcript = groupIntoUtterances(v1TranscriptWords(parsed.data), parsed.data.data.speakers);
       const ref = await archive.putJson(`meetingbaas/${botId}/transcript.json`, {

@@ -31,7 +31,13 @@ export function meetingBaasWebhookRoutes(deps: MeetingBaasWebhookDeps): Router {
     async (req, res) => {
       const envelope = envelopeSchema.safeParse(req.body);
       if (!envelope.success) {
-        return sendError(res, 400, 'invalid_payload', 'not a Meeting BaaS webhook', zodIssues(envelope.error));
+        return sendError(
+          res,
+          400,
+          'invalid_payload',
+          'not a Meeting BaaS webhook',
+          zodIssues(envelope.error),
+        );
       }
       if (!V1_EVENT_TYPES.has(envelope.data.event)) {
         deps.log.info({ event: envelope.data.event }, 'ignored Meeting BaaS event type');
@@ -39,7 +45,13 @@ export function meetingBaasWebhookRoutes(deps: MeetingBaasWebhookDeps): Router {
       }
       const parsed = v1WebhookSchema.safeParse(req.body);
       if (!parsed.success) {
-        return sendError(res, 400, 'invalid_payload', `invalid ${envelope.data.event} event`, zodIssues(parsed.error));
+        return sendError(
+          res,
+          400,
+          'invalid_payload',
+          `invalid ${envelope.data.event} event`,
+          zodIssues(parsed.error),
+        );
       }
       const webhook = parsed.data;
       const receivedAt = new Date().toISOString();
@@ -49,7 +61,11 @@ export function meetingBaasWebhookRoutes(deps: MeetingBaasWebhookDeps): Router {
         // The body carries the whole transcript: keep it in the archive, send the workflow a claim check.
         let payloadRef;
         try {
-          payloadRef = await deps.archive.putContentAddressed(`inbox/meetingbaas/${webhook.data.bot_id}`, req.rawBody!, '.json');
+          payloadRef = await deps.archive.putContentAddressed(
+            `inbox/meetingbaas/${webhook.data.bot_id}`,
+            req.rawBody!,
+            '.json',
+          );
         } catch (err) {
           deps.log.error({ err }, 'could not store the complete body in the archive');
           return sendError(res, 503, 'archive_unavailable', 'the archive cannot be written; retry later');

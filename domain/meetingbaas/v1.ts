@@ -52,7 +52,11 @@ export const v1FailedSchema = z.object({
   }),
 });
 
-export const v1WebhookSchema = z.discriminatedUnion('event', [v1StatusChangeSchema, v1CompleteSchema, v1FailedSchema]);
+export const v1WebhookSchema = z.discriminatedUnion('event', [
+  v1StatusChangeSchema,
+  v1CompleteSchema,
+  v1FailedSchema,
+]);
 export type V1Webhook = z.infer<typeof v1WebhookSchema>;
 export type V1Complete = z.infer<typeof v1CompleteSchema>;
 export const V1_EVENT_TYPES: ReadonlySet<string> = new Set(['bot.status_change', 'complete', 'failed']);
@@ -75,7 +79,8 @@ export const V1_STATUS_CODES: Readonly<Record<string, { kind: LifecycleEvent; en
 
 /** The documented `failed` error codes, explained for people reading the MeetingView. */
 export const V1_FAILURE_MESSAGES: Readonly<Record<string, string>> = {
-  CannotJoinMeeting: 'The bot could not join the meeting URL (often: only invited, logged-in users may join).',
+  CannotJoinMeeting:
+    'The bot could not join the meeting URL (often: only invited, logged-in users may join).',
   TimeoutWaitingToStart: 'The bot gave up waiting to be admitted (automatic_leave timeout).',
   BotNotAccepted: 'The bot was refused entry to the meeting.',
   BotRemoved: 'The bot was removed from the meeting by a participant.',
@@ -122,11 +127,15 @@ export function v1ToProviderEvent(webhook: V1Webhook, ctx: V1Context): ProviderE
         code: 'complete',
         // v1 `complete` has no id or timestamp; one bot completes once, so the event name is the key.
         dedupeKey: 'complete',
-        recording: webhook.data.mp4 ? { url: webhook.data.mp4, urlExpiresAt: ctx.recordingUrlExpiresAt } : undefined,
+        recording: webhook.data.mp4
+          ? { url: webhook.data.mp4, urlExpiresAt: ctx.recordingUrlExpiresAt }
+          : undefined,
         speakers: webhook.data.speakers,
         hasTranscript: webhook.data.transcript !== undefined,
         payloadRef: ctx.payloadRef,
-        note: webhook.data.transcript ? undefined : 'no transcript in the final data (speech_to_text was not set)',
+        note: webhook.data.transcript
+          ? undefined
+          : 'no transcript in the final data (speech_to_text was not set)',
       };
     case 'failed':
       return {
@@ -136,7 +145,10 @@ export function v1ToProviderEvent(webhook: V1Webhook, ctx: V1Context): ProviderE
         dedupeKey: `failed:${webhook.data.error}`,
         error: {
           code: webhook.data.error,
-          message: webhook.data.message ?? V1_FAILURE_MESSAGES[webhook.data.error] ?? 'Meeting BaaS reported a failure.',
+          message:
+            webhook.data.message ??
+            V1_FAILURE_MESSAGES[webhook.data.error] ??
+            'Meeting BaaS reported a failure.',
         },
         payload: ctx.raw,
       };

@@ -7,7 +7,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { contentChunks, contentSha256 } from '../content';
 import { checkPresigned, presign } from '../presign';
-import { completeWebhook, createScenario, failedWebhook, scenarioTranscript, statusWebhooks, type Scenario } from './scenario';
+import {
+  completeWebhook,
+  createScenario,
+  failedWebhook,
+  scenarioTranscript,
+  statusWebhooks,
+  type Scenario,
+} from './scenario';
 
 export interface MeetingBaasSimOptions {
   apiKey: string;
@@ -52,14 +59,23 @@ export class MeetingBaasSim {
   }
 
   recordingUrl(botId: string, expiresSeconds: number): string {
-    return presign(this.options.baseUrl(), `/recordings/${botId}.mp4`, this.options.signingSecret, this.now(), expiresSeconds);
+    return presign(
+      this.options.baseUrl(),
+      `/recordings/${botId}.mp4`,
+      this.options.signingSecret,
+      this.now(),
+      expiresSeconds,
+    );
   }
 
   /** The meeting's webhooks, as `play` would send them. */
   webhooks(botId: string, include: 'all' | 'statuses' | 'final' = 'all'): object[] {
     const m = this.meetings.get(botId);
     if (!m) throw new Error(`unknown bot ${botId}`);
-    const final = m.outcome === 'complete' ? completeWebhook(m, this.recordingUrl(botId, m.urlExpiresSeconds)) : failedWebhook(m);
+    const final =
+      m.outcome === 'complete'
+        ? completeWebhook(m, this.recordingUrl(botId, m.urlExpiresSeconds))
+        : failedWebhook(m);
     if (include === 'statuses') return statusWebhooks(m);
     if (include === 'final') return [final];
     return [...statusWebhooks(m), final];
@@ -75,11 +91,19 @@ export class MeetingBaasSim {
     for (const body of bodies) {
       const res = await fetch(opts.webhookUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': opts.apiKey ?? this.options.apiKey },
+        headers: {
+          'content-type': 'application/json',
+          'x-meeting-baas-api-key': opts.apiKey ?? this.options.apiKey,
+        },
         body: JSON.stringify(body),
       });
       const b = body as { event: string; data: { status?: { code: string } } };
-      deliveries.push({ event: b.event, code: b.data.status?.code, status: res.status, body: await res.json().catch(() => null) });
+      deliveries.push({
+        event: b.event,
+        code: b.data.status?.code,
+        status: res.status,
+        body: await res.json().catch(() => null),
+      });
       if (opts.delayMs) await delay(opts.delayMs);
     }
     return deliveries;
@@ -91,18 +115,26 @@ export class MeetingBaasSim {
     if (!m) return undefined;
     const started = new Date(m.startedAtMs).toISOString();
     const ended = new Date(m.startedAtMs + 10 * 60_000).toISOString();
-    const transcripts = includeTranscripts && m.transcript
-      ? scenarioTranscript(m).map((seg, i) => ({
-          bot_id: 1,
-          id: i + 1,
-          speaker: seg.speaker,
-          start_time: seg.words[0]?.start ?? 0,
-          end_time: seg.words.at(-1)?.end ?? null,
-          lang: 'en',
-          user_id: null,
-          words: seg.words.map((w, j) => ({ bot_id: 1, id: i * 1000 + j + 1, start_time: w.start, end_time: w.end, text: w.word, user_id: null })),
-        }))
-      : [];
+    const transcripts =
+      includeTranscripts && m.transcript
+        ? scenarioTranscript(m).map((seg, i) => ({
+            bot_id: 1,
+            id: i + 1,
+            speaker: seg.speaker,
+            start_time: seg.words[0]?.start ?? 0,
+            end_time: seg.words.at(-1)?.end ?? null,
+            lang: 'en',
+            user_id: null,
+            words: seg.words.map((w, j) => ({
+              bot_id: 1,
+              id: i * 1000 + j + 1,
+              start_time: w.start,
+              end_time: w.end,
+              text: w.word,
+              user_id: null,
+            })),
+          }))
+        : [];
     return {
       bot_data: {
         bot: {
@@ -138,7 +170,9 @@ export class MeetingBaasSim {
   /** Streams the recording, throttled to the scenario's bytesPerSecond; stops if the client goes. */
   async streamRecording(m: Scenario, res: Response): Promise<void> {
     res.status(200).set({ 'content-type': 'video/mp4', 'content-length': String(m.recordingBytes) });
-    const chunk = m.bytesPerSecond ? Math.max(1024, Math.min(64 * 1024, Math.floor(m.bytesPerSecond / 10))) : 64 * 1024;
+    const chunk = m.bytesPerSecond
+      ? Math.max(1024, Math.min(64 * 1024, Math.floor(m.bytesPerSecond / 10)))
+      : 64 * 1024;
     async function* paced() {
       for (const part of contentChunks(m.botId, m.recordingBytes, chunk)) {
         yield part;
@@ -152,12 +186,13 @@ export class MeetingBaasSim {
   routes(): Router {
     const router = Router();
     const requireKey: RequestHandler = (req, res, next) => {
-      if (req.get('x-meeting-baas-api-key') !== this.options.apiKey) return void res.status(401).json({ error: 'Unauthorized' });
+      if (req.get('x-meeting-baas-api-key') !== this.options.apiKey)
+        return void res.status(401).json({ error: 'Unauthorized' });
       next();
     };
 
     router.get('/bots/meeting_data', requireKey, (req, res) => {
-      const botId = String(req.query.bot_id ?? '');
+      const botId = typeof req.query.bot_id === 'string' ? req.query.bot_id : '';
       const data = this.meetingData(botId, req.query.include_transcripts !== 'false');
       if (!data) return void res.status(404).json({ error: 'Bot not found' });
       res.json(data);
@@ -166,12 +201,23 @@ export class MeetingBaasSim {
     router.get('/recordings/:file', async (req, res) => {
       const botId = req.params.file.replace(/\.mp4$/, '');
       const m = this.meetings.get(botId);
-      const check = checkPresigned(req.path, new URLSearchParams(req.url.split('?')[1] ?? ''), this.options.signingSecret, this.now());
+      const check = checkPresigned(
+        req.path,
+        new URLSearchParams(req.url.split('?')[1] ?? ''),
+        this.options.signingSecret,
+        this.now(),
+      );
       if (!m || check === 'invalid') {
-        return void res.status(403).type('application/xml').send('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+        return void res
+          .status(403)
+          .type('application/xml')
+          .send('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
       }
       if (check === 'expired') {
-        return void res.status(403).type('application/xml').send('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+        return void res
+          .status(403)
+          .type('application/xml')
+          .send('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
       }
       await this.streamRecording(m, res);
     });
@@ -181,7 +227,9 @@ export class MeetingBaasSim {
         const m = this.create(req.body ?? {});
         res.status(201).json({ botId: m.botId, recording: { bytes: m.recordingBytes, sha256: m.sha256 } });
       } catch (err) {
-        res.status(400).json({ error: 'invalid_payload', message: err instanceof Error ? err.message : String(err) });
+        res
+          .status(400)
+          .json({ error: 'invalid_payload', message: err instanceof Error ? err.message : String(err) });
       }
     });
     router.get('/sim/meetingbaas/meetings/:botId', (req, res) => {
@@ -192,7 +240,8 @@ export class MeetingBaasSim {
     router.post('/sim/meetingbaas/meetings/:botId/play', async (req, res) => {
       if (!this.meetings.has(req.params.botId)) return void res.status(404).json({ error: 'not_found' });
       const parsed = playSchema.safeParse(req.body ?? {});
-      if (!parsed.success) return void res.status(400).json({ error: 'invalid_payload', message: parsed.error.message });
+      if (!parsed.success)
+        return void res.status(400).json({ error: 'invalid_payload', message: parsed.error.message });
       res.json({ deliveries: await this.play(req.params.botId, parsed.data) });
     });
     return router;

@@ -13,7 +13,12 @@ export const scenarioSchema = z.object({
   words: z.number().int().min(0).max(2_000_000).default(40),
   /** false: `complete` has no transcript (speech_to_text not set). */
   transcript: z.boolean().default(true),
-  recordingBytes: z.number().int().min(0).max(4 * 1024 ** 3).default(256 * 1024),
+  recordingBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 1024 ** 3)
+    .default(256 * 1024),
   /** Throttles recording downloads (fault: slow download). */
   bytesPerSecond: z.number().int().positive().optional(),
   /** Lifetime of the mp4 URL in `complete` (2 hours at Meeting BaaS; 0 = already expired). */
@@ -34,7 +39,10 @@ export interface V1Segment {
   words: V1Word[];
 }
 
-const VOCABULARY = 'so the plan for this quarter is to ship the archive first and then look at the numbers together'.split(' ');
+const VOCABULARY =
+  'so the plan for this quarter is to ship the archive first and then look at the numbers together'.split(
+    ' ',
+  );
 
 /** A transcript in v1 webhook form: speakers take turns of 6 to 12 words. */
 export function scenarioTranscript(s: Scenario): V1Segment[] {

@@ -19,7 +19,7 @@ export class OwnDevServer {
     return `127.0.0.1:${this.options.port}`;
   }
 
-  async start(): Promise<void> {
+  start(): void {
     const cli = process.env.TEMPORAL_CLI_PATH;
     if (!cli) throw new Error('TEMPORAL_CLI_PATH not set by the global setup');
     this.proc = spawn(cli, devServerArgs({ ...this.options, ip: '127.0.0.1' }), { stdio: 'ignore' });

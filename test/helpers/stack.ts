@@ -21,7 +21,8 @@ let runtimeInstalled = false;
 
 export function temporalAddress(): string {
   const address = process.env.TEMPORAL_TEST_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set: run the tests through jest (global setup)');
+  if (!address)
+    throw new Error('TEMPORAL_TEST_ADDRESS is not set: run the tests through jest (global setup)');
   return address;
 }
 
@@ -29,10 +30,17 @@ export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const noop = () => {};
-  Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
+  Runtime.install({
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
+  });
 }
 
-export async function startWorker(opts: { taskQueue: string; archive: FileArchive; allowedHosts: string[]; address?: string }) {
+export async function startWorker(opts: {
+  taskQueue: string;
+  archive: FileArchive;
+  allowedHosts: string[];
+  address?: string;
+}) {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
   const worker: Worker = await createMeetingWorker({
@@ -87,7 +95,8 @@ export async function startStack(options: StackOptions = {}) {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const worker = options.worker === false ? undefined : await startWorker({ taskQueue, archive, allowedHosts, address });
+  const worker =
+    options.worker === false ? undefined : await startWorker({ taskQueue, archive, allowedHosts, address });
 
   return {
     apiUrl,
@@ -111,23 +120,37 @@ export async function startStack(options: StackOptions = {}) {
 }
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = { 'x-meeting-baas-api-key': API_KEY }) {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = { 'x-meeting-baas-api-key': API_KEY },
+) {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined };
+  return {
+    status: res.status,
+    body: (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined,
+  };
 }
 
 /** Polls `fn` until it returns a value for which `done` holds, or fails after `timeoutMs`. */
-export async function eventually<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
     last = await fn().catch(() => undefined as T);
     if (last !== undefined && done(last)) return last;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)?.slice(0, 2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { normalizedTranscriptSchema } from '../../domain/transcript';
 import { meetingViewSchema, type MeetingView } from '../../domain/view';
-import { MeetingStatusKey } from '../../workflows/definitions';
+import { meetingQuery, MeetingStatusKey } from '../../workflows/definitions';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -58,7 +58,9 @@ test('the seed status sequence then complete: completed, recording and transcrip
   const tr = done.transcript!;
   expect(tr.status).toBe('archived');
   expect(tr.speakers).toEqual(['Alice', 'Bob']);
-  const transcript = normalizedTranscriptSchema.parse(JSON.parse(fs.readFileSync(fileURLToPath(tr.archive!.uri), 'utf8')));
+  const transcript = normalizedTranscriptSchema.parse(
+    JSON.parse(fs.readFileSync(fileURLToPath(tr.archive!.uri), 'utf8')),
+  );
   expect(transcript.utterances).toHaveLength(tr.utterances!);
   expect(transcript.utterances.flatMap((u) => u.words ?? [])).toHaveLength(120);
 
@@ -93,7 +95,10 @@ test('failed: status failed with the provider error code, nothing collected', as
 
 test('every webhook delivered twice: each recorded once, one archive', async () => {
   const meeting = stack.sim.meetingBaas.create({ words: 30 });
-  const deliveries = await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, duplicate: true });
+  const deliveries = await stack.sim.meetingBaas.play(meeting.botId, {
+    webhookUrl: stack.webhookUrl,
+    duplicate: true,
+  });
   expect(deliveries).toHaveLength(12);
   expect(deliveries.every((d) => d.status === 200)).toBe(true);
 
@@ -116,7 +121,10 @@ test('every webhook delivered twice: each recorded once, one archive', async () 
 
 test('out of order: the final event first, statuses after, still completed; stale statuses recorded, not applied', async () => {
   const meeting = stack.sim.meetingBaas.create({ words: 10 });
-  const deliveries = await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, order: 'reverse' });
+  const deliveries = await stack.sim.meetingBaas.play(meeting.botId, {
+    webhookUrl: stack.webhookUrl,
+    order: 'reverse',
+  });
   expect(deliveries.every((d) => d.status === 200)).toBe(true);
 
   const done = await viewWhen(meeting.botId, (v) => v.status === 'completed' && v.history.length === 6);
@@ -153,7 +161,10 @@ test('unknown status codes are accepted and recorded without moving the state', 
     fetch(stack.webhookUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': 'test-meetingbaas-key' },
-      body: JSON.stringify({ event: 'bot.status_change', data: { bot_id: botId, status: { code, created_at: at } } }),
+      body: JSON.stringify({
+        event: 'bot.status_change',
+        data: { bot_id: botId, status: { code, created_at: at } },
+      }),
     });
   expect((await post('joining_call', '2024-01-01T12:00:00.000Z')).status).toBe(200);
   expect((await post('bot_teleported', '2024-01-01T12:01:00.000Z')).status).toBe(200);
@@ -183,18 +194,23 @@ test('a recording on a host outside DOWNLOAD_ALLOWED_HOSTS is never fetched', as
   const res = await fetch(stack.webhookUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': 'test-meetingbaas-key' },
-    body: JSON.stringify({ event: 'complete', data: { bot_id: botId, mp4: 'https://evil.example.net/x.mp4', speakers: [] } }),
+    body: JSON.stringify({
+      event: 'complete',
+      data: { bot_id: botId, mp4: 'https://evil.example.net/x.mp4', speakers: [] },
+    }),
   });
   expect(res.status).toBe(200);
   const done = await viewWhen(botId, (v) => v.status === 'completed');
-  expect(done.recording).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/DOWNLOAD_ALLOWED_HOSTS/) });
+  expect(done.recording).toMatchObject({
+    status: 'unavailable',
+    reason: expect.stringMatching(/DOWNLOAD_ALLOWED_HOSTS/),
+  });
 });
 
 test('the meeting query answers through a Temporal client too', async () => {
   const meeting = stack.sim.meetingBaas.create({ words: 5 });
   await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
   await viewWhen(meeting.botId, (v) => v.status === 'completed');
-  const { meetingQuery } = await import('../../workflows/definitions');
   const v = await stack.client.workflow.getHandle(`meetingbaas:${meeting.botId}`).query(meetingQuery);
   expect(v.status).toBe('completed');
   expect(v.workflowId).toBe(`meetingbaas:${meeting.botId}`);

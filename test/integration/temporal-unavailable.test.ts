@@ -36,9 +36,12 @@ test('503 while Temporal is down, the same delivery accepted once it is back, ea
   // Down from the start: the API is up and says so.
   expect(await ready()).toBe(503);
   const early = await postJson(stack.webhookUrl, event('joining_call', 0));
-  expect(early).toEqual({ status: 503, body: { error: 'temporal_unavailable', message: expect.any(String) } });
+  expect(early).toEqual({
+    status: 503,
+    body: { error: 'temporal_unavailable', message: expect.any(String) },
+  });
 
-  await server.start();
+  server.start();
   await eventually(ready, (s) => s === 200, 60_000);
   expect(await postJson(stack.webhookUrl, event('joining_call', 0))).toEqual({
     status: 200,
@@ -52,8 +55,12 @@ test('503 while Temporal is down, the same delivery accepted once it is back, ea
   expect(during.body).toMatchObject({ error: 'temporal_unavailable' });
 
   // Back, on the same SQLite file: the provider's retry of the refused delivery goes through.
-  await server.start();
-  await eventually(() => postJson(stack.webhookUrl, event('in_waiting_room', 1)), (r) => r.status === 200, 60_000);
+  server.start();
+  await eventually(
+    () => postJson(stack.webhookUrl, event('in_waiting_room', 1)),
+    (r) => r.status === 200,
+    60_000,
+  );
 
   worker = await startWorker({
     taskQueue: stack.taskQueue,

@@ -21,7 +21,7 @@ describe('authentication', () => {
     ['wrong by one character', { 'x-meeting-baas-api-key': API_KEY.slice(0, -1) + 'X' }],
     ['empty', { 'x-meeting-baas-api-key': '' }],
   ])('%s API key: 401 unauthorized', async (_name, headers) => {
-    const res = await postJson(stack.webhookUrl, status('auth-bot'), headers as Record<string, string>);
+    const res = await postJson(stack.webhookUrl, status('auth-bot'), headers);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'unauthorized', message: expect.any(String) });
   });
@@ -43,9 +43,29 @@ describe('bad input is a clear 4xx, never a 500', () => {
   test.each([
     ['a JSON array', []],
     ['no event', { data: {} }],
-    ['status without code', { event: 'bot.status_change', data: { bot_id: 'b1', status: { created_at: '2024-01-01T12:00:00Z' } } }],
-    ['a timestamp that is not one', { event: 'bot.status_change', data: { bot_id: 'b1', status: { code: 'joining_call', created_at: 'yesterday' } } }],
-    ['complete with words not an array', { event: 'complete', data: { bot_id: 'b1', mp4: 'https://x.amazonaws.com/a.mp4', speakers: [], transcript: [{ speaker: 'A', words: 'hi' }] } }],
+    [
+      'status without code',
+      { event: 'bot.status_change', data: { bot_id: 'b1', status: { created_at: '2024-01-01T12:00:00Z' } } },
+    ],
+    [
+      'a timestamp that is not one',
+      {
+        event: 'bot.status_change',
+        data: { bot_id: 'b1', status: { code: 'joining_call', created_at: 'yesterday' } },
+      },
+    ],
+    [
+      'complete with words not an array',
+      {
+        event: 'complete',
+        data: {
+          bot_id: 'b1',
+          mp4: 'https://x.amazonaws.com/a.mp4',
+          speakers: [],
+          transcript: [{ speaker: 'A', words: 'hi' }],
+        },
+      },
+    ],
     ['failed without error', { event: 'failed', data: { bot_id: 'b1' } }],
   ])('%s: 400 invalid_payload with the issues', async (_name, body) => {
     const res = await postJson(stack.webhookUrl, body);
@@ -81,7 +101,10 @@ describe('bad input is a clear 4xx, never a 500', () => {
   });
 
   test('a body above the limit: 413 payload_too_large', async () => {
-    const res = await postJson(stack.webhookUrl, { event: 'complete', data: { bot_id: 'big', pad: 'x'.repeat(65 * 1024) } });
+    const res = await postJson(stack.webhookUrl, {
+      event: 'complete',
+      data: { bot_id: 'big', pad: 'x'.repeat(65 * 1024) },
+    });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ error: 'payload_too_large' });
   });

@@ -37,11 +37,16 @@ function spawnWorkerProcess(): ChildProcess {
   return proc;
 }
 
-const partials = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.partial')) : []);
+const partials = (dir: string) =>
+  fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.partial')) : [];
 
 test('SIGKILL mid-download: a new worker finishes with one correct file and no temp files', async () => {
   const size = 8 * 1024 * 1024;
-  const meeting = stack.sim.meetingBaas.create({ words: 50, recordingBytes: size, bytesPerSecond: 1024 * 1024 });
+  const meeting = stack.sim.meetingBaas.create({
+    words: 50,
+    recordingBytes: size,
+    bytesPerSecond: 1024 * 1024,
+  });
   const meetingDir = path.join(stack.archiveDir, 'meetingbaas', meeting.botId);
 
   child = spawnWorkerProcess();
@@ -50,7 +55,7 @@ test('SIGKILL mid-download: a new worker finishes with one correct file and no t
 
   // Wait until the download is well under way, then kill the worker without any chance to clean up.
   await eventually(
-    async () => partials(meetingDir).map((n) => fs.statSync(path.join(meetingDir, n)).size),
+    () => Promise.resolve(partials(meetingDir).map((n) => fs.statSync(path.join(meetingDir, n)).size)),
     (sizes) => sizes.some((s) => s > 1024 * 1024),
     60_000,
   );
@@ -59,13 +64,21 @@ test('SIGKILL mid-download: a new worker finishes with one correct file and no t
   expect(partials(meetingDir)).toHaveLength(1);
   expect(fs.existsSync(path.join(meetingDir, 'recording.mp4'))).toBe(false);
 
-  second = await startWorker({ taskQueue: stack.taskQueue, archive: stack.archive, allowedHosts: stack.allowedHosts });
+  second = await startWorker({
+    taskQueue: stack.taskQueue,
+    archive: stack.archive,
+    allowedHosts: stack.allowedHosts,
+  });
   const done = await eventually(
-    async () => (await (await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}`)).json()) as MeetingView,
+    async () =>
+      (await (await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}`)).json()) as MeetingView,
     (v) => v.status === 'completed',
     60_000,
   );
-  expect(done.recording).toMatchObject({ status: 'archived', archive: { bytes: size, sha256: meeting.sha256 } });
+  expect(done.recording).toMatchObject({
+    status: 'archived',
+    archive: { bytes: size, sha256: meeting.sha256 },
+  });
   expect(fs.readdirSync(meetingDir).sort()).toEqual(['recording.mp4', 'transcript.json']);
   expect(partials(meetingDir)).toEqual([]);
   const file = fs.readFileSync(path.join(meetingDir, 'recording.mp4'));
