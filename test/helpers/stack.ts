@@ -49,7 +49,8 @@ export async function startWorker(opts: {
     taskQueue: opts.taskQueue,
     archive: opts.archive,
     allowedHosts: opts.allowedHosts,
-    workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
+    // Under jest the global setup has bundled the workflows once; a script run bundles them here.
+    workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
   });
   const running = worker.run();
   return {
