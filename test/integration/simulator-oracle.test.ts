@@ -32,9 +32,13 @@ test('GET /bots/meeting_data answers the SDK client with a body its schema accep
 
 test('the SDK sees a wrong key and an unknown bot as errors', async () => {
   const meeting = sim.meetingBaas.create({});
-  const wrongKey = await createBaasClient({ api_key: 'nope', base_url: sim.url }).getMeetingData({ bot_id: meeting.botId });
+  const wrongKey = await createBaasClient({ api_key: 'nope', base_url: sim.url }).getMeetingData({
+    bot_id: meeting.botId,
+  });
   expect(wrongKey.success).toBe(false);
-  const unknown = await createBaasClient({ api_key: KEY, base_url: sim.url }).getMeetingData({ bot_id: '3f2b9a4e-0000-4000-8000-000000000000' });
+  const unknown = await createBaasClient({ api_key: KEY, base_url: sim.url }).getMeetingData({
+    bot_id: '3f2b9a4e-0000-4000-8000-000000000000',
+  });
   expect(unknown.success).toBe(false);
 });
 
@@ -46,6 +50,8 @@ test('recording URLs: 403 once expired, 403 when tampered with', async () => {
   expect(res.status).toBe(403);
   expect(await res.text()).toMatch(/Request has expired/);
 
-  const tampered = sim.meetingBaas.recordingUrl(meeting.botId, 3600).replace('X-Amz-Expires=3600', 'X-Amz-Expires=999999');
+  const tampered = sim.meetingBaas
+    .recordingUrl(meeting.botId, 3600)
+    .replace('X-Amz-Expires=3600', 'X-Amz-Expires=999999');
   expect((await fetch(tampered)).status).toBe(403);
 });
