@@ -9,7 +9,8 @@ import { IncompleteStreamError, type FileArchive } from '../platform/archive';
 import { failureFromResponse } from './http-failure';
 
 const MAX_REDIRECTS = 5;
-const HEARTBEAT_EVERY_BYTES = 1 << 20;
+// Well inside the workflow's heartbeat timeout, whatever the download speed.
+const HEARTBEAT_EVERY_MS = 1000;
 
 export interface RecordingDeps {
   archive: FileArchive;
@@ -64,7 +65,7 @@ export function recordingActivities({ archive, allowedHosts }: RecordingDeps) {
 
       const length = res.headers.get('content-length');
       const expectedBytes = length && /^\d+$/.test(length) ? Number(length) : undefined;
-      let lastBeat = 0;
+      let lastBeat = Date.now();
       try {
         return await archive.putStream(
           `${provider}/${externalId}/recording.mp4`,
@@ -73,8 +74,9 @@ export function recordingActivities({ archive, allowedHosts }: RecordingDeps) {
             // A connection cut mid-body can end the stream without an error: never archive a short file.
             expectedBytes,
             onProgress: (bytes) => {
-              if (bytes - lastBeat < HEARTBEAT_EVERY_BYTES) return;
-              lastBeat = bytes;
+              const now = Date.now();
+              if (now - lastBeat < HEARTBEAT_EVERY_MS) return;
+              lastBeat = now;
               ctx.heartbeat({ bytes, expectedBytes });
             },
           },

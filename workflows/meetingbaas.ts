@@ -9,7 +9,8 @@ const { archiveRecording } = proxyActivities<Activities>({
   summary: 'Download the recording into the archive',
   startToCloseTimeout: '1 hour',
   scheduleToCloseTimeout: '2 hours',
-  // Progress is reported at least every MiB; a download silent this long is stuck or its worker gone.
+  // Progress is heartbeated every second while bytes flow; a download silent this long is stuck or its
+  // worker gone.
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

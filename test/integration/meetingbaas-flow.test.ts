@@ -215,3 +215,15 @@ test('the meeting query answers through a Temporal client too', async () => {
   expect(v.status).toBe('completed');
   expect(v.workflowId).toBe(`meetingbaas:${meeting.botId}`);
 });
+
+test('a slow download that outlasts the heartbeat timeout still completes (progress keeps it alive)', async () => {
+  // 12 s at 16 KiB/s: longer than the 10 s heartbeat timeout, far less than a MiB.
+  const meeting = stack.sim.meetingBaas.create({ words: 5, recordingBytes: 192 * 1024, bytesPerSecond: 16 * 1024 });
+  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
+  const done = await eventually(
+    async () => (await view(meeting.botId)).body,
+    (v) => v?.status === 'completed',
+    40_000,
+  );
+  expect(done.recording).toMatchObject({ status: 'archived', archive: { sha256: meeting.sha256 } });
+}, 60_000);
