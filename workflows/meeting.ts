@@ -48,7 +48,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
 
   // Stay a while so that late and duplicate deliveries land in this history instead of a new run.
-  if (input.lingerSeconds) await wf.sleep(input.lingerSeconds * 1000);
+  if (input.lingerSeconds) {
+    await wf.sleep(input.lingerSeconds * 1000, { summary: 'Meeting final: open for late deliveries' });
+  }
   await wf.condition(wf.allHandlersFinished);
   return meeting.view;
 }

@@ -218,7 +218,11 @@ test('the meeting query answers through a Temporal client too', async () => {
 
 test('a slow download that outlasts the heartbeat timeout still completes (progress keeps it alive)', async () => {
   // 12 s at 16 KiB/s: longer than the 10 s heartbeat timeout, far less than a MiB.
-  const meeting = stack.sim.meetingBaas.create({ words: 5, recordingBytes: 192 * 1024, bytesPerSecond: 16 * 1024 });
+  const meeting = stack.sim.meetingBaas.create({
+    words: 5,
+    recordingBytes: 192 * 1024,
+    bytesPerSecond: 16 * 1024,
+  });
   await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
   const done = await eventually(
     async () => (await view(meeting.botId)).body,

@@ -1,10 +1,9 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findTemporalCli, HOW_TO_FIX } from '../../scripts/temporal-cli';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/definitions';
+import { startEphemeralTemporal } from '../helpers/ephemeral-temporal';
 
 declare global {
   var __TEMPORAL_ENV__: TestWorkflowEnvironment | undefined;
@@ -12,19 +11,8 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const cli = findTemporalCli();
-  if (!cli) throw new Error(`No Temporal CLI for the tests.${HOW_TO_FIX}`);
-  process.env.TEMPORAL_CLI_PATH = cli.path;
-
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli.path },
-      ip: '127.0.0.1',
-      ui: false,
-      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const { env, cliPath } = await startEphemeralTemporal();
+  process.env.TEMPORAL_CLI_PATH = cliPath;
   globalThis.__TEMPORAL_ENV__ = env;
   process.env.TEMPORAL_TEST_ADDRESS = env.address;
 

@@ -151,7 +151,8 @@ describe('the seed examples', () => {
 
   // The seed lives in the workplace's shared/ folder, which CI places beside the clone.
   test('the fixtures are exactly the JSON examples of the seed document', () => {
-    if (!fs.existsSync(SEED)) throw new Error(`seed document not found at ${SEED} (shared/ must sit beside the repo)`);
+    if (!fs.existsSync(SEED))
+      throw new Error(`seed document not found at ${SEED} (shared/ must sit beside the repo)`);
     const lines = fs.readFileSync(SEED, 'utf8').split(/\r?\n/);
     const blocks: unknown[] = [];
     for (let i = 0; i < lines.length; i++) {
