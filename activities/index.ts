@@ -1,11 +1,8 @@
-import type { FileArchive } from '../platform/archive';
 import { meetingBaasTranscriptActivities } from './meetingbaas/transcript';
-import { recordingActivities } from './recording';
+import { recordingActivities, type RecordingDeps } from './recording';
 
-export interface ActivityDeps {
-  archive: FileArchive;
-  allowedHosts: readonly string[];
-}
+/** What the activities need: the archive, and the hosts recordings may come from. */
+export type ActivityDeps = RecordingDeps;
 
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities(deps: ActivityDeps) {

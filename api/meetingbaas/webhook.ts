@@ -71,7 +71,7 @@ export function meetingBaasWebhookRoutes(deps: MeetingBaasWebhookDeps): Router {
           return sendError(res, 503, 'archive_unavailable', 'the archive cannot be written; retry later');
         }
         const recordingUrlExpiresAt = webhook.data.mp4 ? presignedUrlExpiry(webhook.data.mp4) : undefined;
-        event = v1ToProviderEvent(webhook, { receivedAt, raw: undefined, payloadRef, recordingUrlExpiresAt });
+        event = v1ToProviderEvent(webhook, { receivedAt, payloadRef, recordingUrlExpiresAt });
       } else {
         event = v1ToProviderEvent(webhook, { receivedAt, raw: req.body });
       }

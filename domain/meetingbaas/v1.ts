@@ -91,7 +91,7 @@ export const V1_FAILURE_MESSAGES: Readonly<Record<string, string>> = {
 export interface V1Context {
   receivedAt: string;
   /** The raw body as the provider sent it (kept for small events). */
-  raw: unknown;
+  raw?: unknown;
   /** Claim check of the raw body (used for `complete`, which carries the transcript). */
   payloadRef?: ProviderEvent['payloadRef'];
   recordingUrlExpiresAt?: string;
