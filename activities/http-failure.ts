@@ -13,6 +13,17 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * `x-ratelimit-reset` as milliseconds from now: providers send either seconds to wait or the reset time in
+ * Unix seconds (a value too large to be a wait).
+ */
+export function rateLimitResetMs(header: string | null, now = Date.now()): number | undefined {
+  const value = header?.trim();
+  if (!value || !/^\d+(\.\d+)?$/.test(value)) return undefined;
+  const n = Number(value);
+  return n > 1e9 ? Math.max(0, n * 1000 - now) : Math.ceil(n * 1000);
+}
+
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 export function failureFromResponse(
@@ -22,7 +33,8 @@ export function failureFromResponse(
   const message = `${what}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
   const details = [{ status: res.status }];
   if (res.status === 429) {
-    const delay = retryAfterMs(res.headers.get('retry-after'));
+    const delay =
+      retryAfterMs(res.headers.get('retry-after')) ?? rateLimitResetMs(res.headers.get('x-ratelimit-reset'));
     return ApplicationFailure.create({ message, type: 'RateLimited', details, nextRetryDelay: delay });
   }
   if (RETRYABLE.has(res.status) || res.status >= 500) {

@@ -1,14 +1,28 @@
+import type { FileArchive } from '../platform/archive';
+import type { MeetingBaasClient } from './meetingbaas/client';
+import { meetingBaasProviderActivities } from './meetingbaas/provider';
 import { meetingBaasTranscriptActivities } from './meetingbaas/transcript';
-import { recordingActivities, type RecordingDeps } from './recording';
+import { recordingActivities } from './recording';
 
-/** What the activities need: the archive, and the hosts recordings may come from. */
-export type ActivityDeps = RecordingDeps;
+/** What the activities need: the archive, the hosts recordings may come from, the providers' clients. */
+export interface ActivityDeps {
+  archive: FileArchive;
+  allowedHosts: readonly string[];
+  meetingBaas: MeetingBaasClient;
+}
 
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...recordingActivities(deps),
-    ...meetingBaasTranscriptActivities(deps),
+    ...recordingActivities({
+      ...deps,
+      refreshers: { meetingbaas: (botId) => deps.meetingBaas.recordingUrl(botId) },
+    }),
+    ...meetingBaasTranscriptActivities({
+      ...deps,
+      freshTranscriptionUrl: (botId) => deps.meetingBaas.transcriptionUrl(botId),
+    }),
+    ...meetingBaasProviderActivities(deps),
   };
 }
 

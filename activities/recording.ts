@@ -1,62 +1,67 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ArchiveRef } from '../domain/archive-ref';
-import { isAllowedHost } from '../domain/hosts';
 import type { Provider } from '../domain/ids';
 import { IncompleteStreamError, type FileArchive } from '../platform/archive';
+import { fetchAllowed } from './allowed-fetch';
 import { failureFromResponse } from './http-failure';
 
-const MAX_REDIRECTS = 5;
 // Well inside the workflow's heartbeat timeout, whatever the download speed.
 const HEARTBEAT_EVERY_MS = 1000;
+// A URL this close to its expiry is refreshed before the download starts.
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+/** Gets a newly signed URL for a meeting's recording from its provider. */
+export type RecordingUrlRefresher = (externalId: string) => Promise<{ url: string; expiresAt: string }>;
 
 export interface RecordingDeps {
   archive: FileArchive;
   allowedHosts: readonly string[];
+  /** Per provider: how to replace an expired recording URL. */
+  refreshers?: Partial<Record<Provider, RecordingUrlRefresher>>;
 }
 
 export interface ArchiveRecordingInput {
   provider: Provider;
   externalId: string;
   url: string;
+  /** When `url` stops working, if known: a URL about to expire is refreshed first. */
+  urlExpiresAt?: string;
 }
 
-function allowedUrl(raw: string, allowedHosts: readonly string[]): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw ApplicationFailure.nonRetryable(`not a URL: ${raw.slice(0, 200)}`, 'InvalidUrl');
-  }
-  if (!isAllowedHost(url, allowedHosts)) {
-    throw ApplicationFailure.nonRetryable(
-      `recording host ${url.host} is not in DOWNLOAD_ALLOWED_HOSTS (${allowedHosts.join(', ')})`,
-      'DownloadHostNotAllowed',
-    );
-  }
-  return url;
-}
-
-export function recordingActivities({ archive, allowedHosts }: RecordingDeps) {
+export function recordingActivities({ archive, allowedHosts, refreshers = {} }: RecordingDeps) {
   return {
     /**
      * Streams a recording into the archive (`<provider>/<id>/recording.mp4`) with its size and sha256,
      * heartbeating progress; every redirect is checked against the allowed hosts too.
      */
-    async archiveRecording({ provider, externalId, url }: ArchiveRecordingInput): Promise<ArchiveRef> {
+    async archiveRecording({
+      provider,
+      externalId,
+      url,
+      urlExpiresAt,
+    }: ArchiveRecordingInput): Promise<ArchiveRef> {
       const ctx = Context.current();
-      let target = allowedUrl(url, allowedHosts);
-      let res: Response;
-      for (let hops = 0; ; hops++) {
-        res = await fetch(target, { redirect: 'manual', signal: ctx.cancellationSignal });
-        const location = res.headers.get('location');
-        if (res.status < 300 || res.status >= 400 || !location) break;
-        if (hops === MAX_REDIRECTS)
-          throw ApplicationFailure.nonRetryable('too many redirects', 'TooManyRedirects');
+      const refresher = refreshers[provider];
+      let refreshed = false;
+      const refresh = async (why: string) => {
+        log.info('refreshing the recording URL', { provider, externalId, why });
+        url = (await refresher!(externalId)).url;
+        refreshed = true;
+      };
+      if (refresher && urlExpiresAt && Date.parse(urlExpiresAt) - Date.now() < EXPIRY_MARGIN_MS) {
+        await refresh(`the URL expires at ${urlExpiresAt}`);
+      }
+
+      const open = (start: string) => fetchAllowed(start, allowedHosts, 'recording', ctx.cancellationSignal);
+      let res = await open(url);
+      // Presigned storage URLs answer 403 once expired: get a new one from the provider, once.
+      if (res.status === 403 && refresher && !refreshed) {
         await res.body?.cancel();
-        target = allowedUrl(new URL(location, target).href, allowedHosts);
+        await refresh('the download was refused (403): the URL has expired');
+        res = await open(url);
       }
       if (!res.ok || !res.body) {
         await res.body?.cancel();

@@ -5,12 +5,13 @@ import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { errorHandler, notFound, sendError } from './errors';
 import { healthRoutes } from './health';
+import { botRoutes } from './meetingbaas/bots';
 import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
 import { meetingRoutes } from './meetings';
 import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
 
 export interface AppDeps {
-  config: Pick<Config, 'MEETINGBAAS_API_KEY' | 'WEBHOOK_BODY_LIMIT'>;
+  config: Pick<Config, 'MEETINGBAAS_API_KEY' | 'MEETINGBAAS_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT'>;
   gateway: MeetingsGateway;
   archive: FileArchive;
   log: Logger;
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     meetingBaasWebhookRoutes({
       apiKey: deps.config.MEETINGBAAS_API_KEY,
+      webhookSecret: deps.config.MEETINGBAAS_WEBHOOK_SECRET,
       bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
       gateway: deps.gateway,
       archive: deps.archive,
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(meetingRoutes(deps.gateway));
+  app.use(botRoutes(deps.gateway));
   app.use(notFound);
   app.use(temporalErrors(deps.log));
   app.use(errorHandler(deps.log));

@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'temporal_unavailable'
   | 'archive_unavailable'
+  | 'provider_rejected'
+  | 'provider_unavailable'
+  | 'provider_not_configured'
+  | 'recording_unavailable'
   | 'internal_error';
 
 export interface Issue {

@@ -1,7 +1,7 @@
 // The API process: webhooks in, meeting views out.
 import { Client, Connection } from '@temporalio/client';
 import { FileArchive } from '../platform/archive';
-import { loadConfigOrExit } from '../platform/config';
+import { loadConfigOrExit, watchdogSettings } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { temporalConnectConfig } from '../platform/temporal';
 import { createApp } from './app';
@@ -18,6 +18,8 @@ function main(): void {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     callTimeoutMs: config.TEMPORAL_CALL_TIMEOUT_MS,
     lingerSeconds: config.MEETING_LINGER_SECONDS,
+    watchdog: watchdogSettings(config),
+    botRequestTimeoutMs: config.BOT_REQUEST_TIMEOUT_MS,
   });
   const app = createApp({ config, gateway, archive: new FileArchive(config.ARCHIVE_DIR), log });
   const server = app.listen(config.PORT, () => {

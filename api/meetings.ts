@@ -1,20 +1,55 @@
-import { Router } from 'express';
-import { externalIdSchema, providerSchema } from '../domain/ids';
+import { Router, type Request, type Response } from 'express';
+import { externalIdSchema, providerSchema, type Provider } from '../domain/ids';
 import { sendError, zodIssues } from './errors';
-import type { MeetingsGateway } from './temporal-gateway';
+import { RequestRefusedError, type MeetingsGateway } from './temporal-gateway';
+
+/** The meeting named by the path, or undefined once an error answer was sent. */
+function meetingOf(req: Request, res: Response): { provider: Provider; externalId: string } | undefined {
+  const provider = providerSchema.safeParse(req.params.provider);
+  if (!provider.success) {
+    sendError(res, 404, 'not_found', `unknown provider ${String(req.params.provider)}`);
+    return undefined;
+  }
+  const externalId = externalIdSchema.safeParse(req.params.externalId);
+  if (!externalId.success) {
+    sendError(res, 400, 'invalid_payload', 'invalid meeting id', zodIssues(externalId.error));
+    return undefined;
+  }
+  return { provider: provider.data, externalId: externalId.data };
+}
 
 export function meetingRoutes(gateway: MeetingsGateway): Router {
   const router = Router();
   router.get('/meetings/:provider/:externalId', async (req, res) => {
-    const provider = providerSchema.safeParse(req.params.provider);
-    if (!provider.success) return sendError(res, 404, 'not_found', `unknown provider ${req.params.provider}`);
-    const externalId = externalIdSchema.safeParse(req.params.externalId);
-    if (!externalId.success) {
-      return sendError(res, 400, 'invalid_payload', 'invalid meeting id', zodIssues(externalId.error));
-    }
-    const view = await gateway.view(provider.data, externalId.data);
-    if (!view) return sendError(res, 404, 'not_found', `no meeting ${provider.data}:${externalId.data}`);
+    const meeting = meetingOf(req, res);
+    if (!meeting) return;
+    const view = await gateway.view(meeting.provider, meeting.externalId);
+    if (!view)
+      return sendError(res, 404, 'not_found', `no meeting ${meeting.provider}:${meeting.externalId}`);
     res.json(view);
+  });
+
+  /** A recording URL valid for at least 10 more minutes (the workflow's refreshRecordingUrl Update). */
+  const freshUrl = async (req: Request, res: Response) => {
+    const meeting = meetingOf(req, res);
+    if (!meeting) return undefined;
+    try {
+      const url = await gateway.refreshRecordingUrl(meeting.provider, meeting.externalId);
+      if (!url) sendError(res, 404, 'not_found', `no open meeting ${meeting.provider}:${meeting.externalId}`);
+      return url;
+    } catch (err) {
+      if (!(err instanceof RequestRefusedError)) throw err;
+      sendError(res, 409, 'recording_unavailable', err.message);
+      return undefined;
+    }
+  };
+  router.post('/meetings/:provider/:externalId/recording-url', async (req, res) => {
+    const url = await freshUrl(req, res);
+    if (url) res.json(url);
+  });
+  router.get('/meetings/:provider/:externalId/recording', async (req, res) => {
+    const url = await freshUrl(req, res);
+    if (url) res.redirect(302, url.url);
   });
   return router;
 }

@@ -2,30 +2,66 @@ import {
   isGrpcServiceError,
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { ProviderEvent } from '../domain/events';
 import { meetingWorkflowId, type Provider } from '../domain/ids';
+import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { MeetingView } from '../domain/view';
+import type { WatchdogSettings } from '../domain/watchdog';
 import {
   MEETING_WORKFLOW_TYPE,
   MeetingProviderKey,
   meetingQuery,
   MeetingStatusKey,
+  PROVIDER_NAMES,
   providerEventSignal,
+  refreshRecordingUrlUpdate,
+  removeBotSignal,
+  SEND_BOT_WORKFLOW_TYPE,
+  type MeetingSettings,
   type MeetingWorkflowInput,
+  type RecordingUrl,
+  type SendBotInput,
+  type SendBotResult,
 } from '../workflows/definitions';
 
 /** Temporal could not be reached or did not answer in time: the caller should retry later. */
 export class TemporalUnavailableError extends Error {}
 
-const PROVIDER_NAMES: Record<Provider, string> = { meetingbaas: 'Meeting BaaS bot', webex: 'Webex meeting' };
+/** The workflow answered, but not with what was asked: `reason` says why, for the caller. */
+export class RequestRefusedError extends Error {
+  constructor(
+    message: string,
+    /** The failure type the workflow or its activity gave (e.g. `Http409`, `ProviderNotConfigured`). */
+    readonly type: string | undefined,
+  ) {
+    super(message);
+  }
+}
 
 export interface GatewayOptions {
   taskQueue: string;
   callTimeoutMs: number;
   lingerSeconds: number;
+  watchdog?: WatchdogSettings;
+  /** How long POST /bots waits for the provider before answering 202. */
+  botRequestTimeoutMs?: number;
+}
+
+/** The innermost application failure of a workflow, update or activity failure: its message and type. */
+function refusal(err: WorkflowFailedError | WorkflowUpdateFailedError): RequestRefusedError {
+  let cause: unknown = err.cause ?? err;
+  while (cause instanceof TemporalFailure && !(cause instanceof ApplicationFailure) && cause.cause) {
+    cause = cause.cause;
+  }
+  if (cause instanceof ApplicationFailure)
+    return new RequestRefusedError(cause.message, cause.type ?? undefined);
+  return new RequestRefusedError(cause instanceof Error ? cause.message : String(cause), undefined);
 }
 
 /** What the API needs from Temporal, with a deadline on every call and errors sorted for HTTP. */
@@ -55,7 +91,7 @@ export class MeetingsGateway {
     const input: MeetingWorkflowInput = {
       provider: event.provider,
       externalId: event.externalId,
-      lingerSeconds: this.options.lingerSeconds,
+      ...this.meetingSettings(),
     };
     try {
       await this.call(() =>
@@ -76,6 +112,82 @@ export class MeetingsGateway {
       return { workflowId, closed: false };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, closed: true };
+      throw err;
+    }
+  }
+
+  private meetingSettings(): MeetingSettings {
+    return { lingerSeconds: this.options.lingerSeconds, watchdog: this.options.watchdog };
+  }
+
+  /**
+   * Sends a bot through a workflow keyed by `requestKey`: the same key never sends a second bot, it gets
+   * the first one's answer. `pending` when the provider has not answered within the wait.
+   */
+  async sendBot(
+    request: BotRequest,
+    requestKey: string,
+  ): Promise<
+    ({ state: 'sent'; requestId: string } & SendBotResult) | { state: 'pending'; requestId: string }
+  > {
+    const workflowId = `meetingbaas-bot-request:${requestKey}`;
+    const input: SendBotInput = { request, meeting: this.meetingSettings() };
+    try {
+      await this.call(() =>
+        this.client.workflow.start(SEND_BOT_WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: this.options.taskQueue,
+          args: [input],
+          // A request whose bot could not be sent may be tried again; one that succeeded answers the same.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `Send a Meeting BaaS bot to ${request.meeting_url}`,
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const handle = this.client.workflow.getHandle<() => Promise<SendBotResult>>(workflowId);
+    const wait = AbortSignal.timeout(this.options.botRequestTimeoutMs ?? 30_000);
+    try {
+      const result = await this.client.connection.withAbortSignal(wait, () => handle.result());
+      return { state: 'sent', requestId: workflowId, ...result };
+    } catch (err) {
+      if (wait.aborted) return { state: 'pending', requestId: workflowId };
+      if (err instanceof WorkflowFailedError) throw refusal(err);
+      if (err instanceof ServiceError || isGrpcServiceError(err)) {
+        throw new TemporalUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** Asks the meeting's workflow to remove its bot; false when there is no such open meeting. */
+  async removeBot(botId: string): Promise<{ workflowId: string } | undefined> {
+    const workflowId = meetingWorkflowId('meetingbaas', botId);
+    try {
+      await this.call(() => this.client.workflow.getHandle(workflowId).signal(removeBotSignal));
+      return { workflowId };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** The `refreshRecordingUrl` Update; undefined when there is no such open meeting. */
+  async refreshRecordingUrl(provider: Provider, externalId: string): Promise<RecordingUrl | undefined> {
+    const handle = this.client.workflow.getHandle(meetingWorkflowId(provider, externalId));
+    try {
+      // The Update may have to ask the provider: allow it more than a plain call.
+      return await this.client.connection.withDeadline(Date.now() + 3 * 60_000, () =>
+        handle.executeUpdate(refreshRecordingUrlUpdate),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      if (err instanceof WorkflowUpdateFailedError) throw refusal(err);
+      if (err instanceof ServiceError || isGrpcServiceError(err)) {
+        throw new TemporalUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
+      }
       throw err;
     }
   }

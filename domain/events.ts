@@ -31,6 +31,8 @@ export const providerEventSchema = z.object({
   recording: z.object({ url: z.url().optional(), urlExpiresAt: isoTimestampSchema.optional() }).optional(),
   /** Whether the final data carries a transcript (in `payloadRef`). */
   hasTranscript: z.boolean().optional(),
+  /** The bot's waiting-room timeout, when this service sent the bot and the request set one. */
+  waitingRoomTimeoutSeconds: z.number().int().positive().optional(),
   /** Speakers named by the provider (small: names only). */
   speakers: z.array(z.string()).optional(),
   /** The raw provider payload when small... */

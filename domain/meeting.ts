@@ -27,6 +27,8 @@ export class Meeting {
   private readonly seen = new Set<string>();
   /** The event that announced the final data, once applied: what collection works from. */
   finalData: ProviderEvent | undefined;
+  /** The bot's own waiting-room timeout, when known (bots sent through this service). */
+  waitingRoomTimeoutSeconds: number | undefined;
 
   constructor(provider: Provider, externalId: string) {
     this.view = {
@@ -51,6 +53,7 @@ export class Meeting {
     this.seen.add(event.dedupeKey);
     const view = this.view;
     const at = event.occurredAt ?? event.receivedAt;
+    this.waitingRoomTimeoutSeconds ??= event.waitingRoomTimeoutSeconds;
 
     if (END_EVENTS.has(event.kind)) {
       if (event.occurredAt) view.endedAt = earliest(view.endedAt, event.occurredAt);
@@ -68,7 +71,7 @@ export class Meeting {
 
     const decision = decide({ status: view.status, admission: this.admission }, event.kind);
     if (!decision.applied) {
-      this.record(event, at, false, decision.note);
+      this.record(event, at, false, [event.note, decision.note].filter(Boolean).join('; '));
       return 'recorded';
     }
 
@@ -108,6 +111,16 @@ export class Meeting {
     if (assets.some((a) => a?.status === 'pending')) return;
     const decision = decide({ status: this.view.status, admission: this.admission }, 'collected');
     if (decision.applied) this.view.status = decision.next.status;
+  }
+
+  /** Something this service did or learnt (not a provider event): in the history, never moving the state. */
+  remark(entry: { at: string; code: string; source: ProviderEvent['source']; note: string }): void {
+    this.view.history.push({ ...entry, status: this.view.status, applied: false });
+  }
+
+  /** The provider handed out a new recording URL: its expiry is what the view shows from now on. */
+  recordingUrlRefreshed(expiresAt: string): void {
+    if (this.view.recording) this.view.recording.sourceUrlExpiresAt = expiresAt;
   }
 
   private record(event: ProviderEvent, at: string, applied: boolean, note: string | undefined): void {

@@ -1,6 +1,7 @@
 import bytes from 'bytes';
 import fs from 'node:fs';
 import { z } from 'zod';
+import type { WatchdogSettings } from '../domain/watchdog';
 
 // Every setting of every process, read from the environment (and .env), validated once at start.
 
@@ -22,6 +23,8 @@ const configSchema = z.object({
   MEETINGBAAS_API_KEY: optionalString,
   MEETINGBAAS_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
   MEETINGBAAS_API_URL: z.url().default('https://api.meetingbaas.com'),
+  /** Which Meeting BaaS REST API the service calls (sending bots, reconciling, refreshing URLs). */
+  MEETINGBAAS_API_VERSION: z.enum(['v1', 'v2']).default('v1'),
   WEBEX_WEBHOOK_SECRET: optionalString,
   WEBEX_ACCESS_TOKEN: optionalString,
   WEBEX_API_URL: z.url().default('https://webexapis.com/v1'),
@@ -54,11 +57,34 @@ const configSchema = z.object({
     .default('64mb')
     .refine((v) => bytes.parse(v) !== null && bytes.parse(v)! > 0, 'must be a size such as 64mb or 1048576')
     .transform((v) => bytes.parse(v)!),
+  /** After the call ended, how long to wait for the final webhook before asking the provider's API. */
+  FINAL_DATA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  /** After the call ended, when to give up on the final data (the meeting fails `final_event_missing`). */
+  FINAL_DATA_DEADLINE_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  /** The bot's waiting-room timeout when its request did not set one (Meeting BaaS's default). */
+  WAITING_ROOM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** Added to the provider's own timeouts before a watchdog steps in. */
+  WATCHDOG_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** First wait between two questions to the provider's API while reconciling (doubles up to 30 min). */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How long POST /bots waits for the provider's answer before replying 202 (the request goes on). */
+  BOT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** How long a finished meeting's workflow stays open to record late deliveries. */
   MEETING_LINGER_SECONDS: z.coerce.number().int().min(0).default(3600),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The meeting workflows' watchdog deadlines, as configured. */
+export function watchdogSettings(config: Config): WatchdogSettings {
+  return {
+    finalDataTimeoutSeconds: config.FINAL_DATA_TIMEOUT_SECONDS,
+    finalDataDeadlineSeconds: config.FINAL_DATA_DEADLINE_SECONDS,
+    waitingRoomTimeoutSeconds: config.WAITING_ROOM_TIMEOUT_SECONDS,
+    graceSeconds: config.WATCHDOG_GRACE_SECONDS,
+    reconcileIntervalSeconds: config.RECONCILE_INTERVAL_SECONDS,
+  };
+}
 
 /** Values of these are never repeated in messages. */
 const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD/;

@@ -11,43 +11,87 @@ import type { ScenarioInput } from '../simulator/meetingbaas/scenario';
 import { startEphemeralTemporal } from '../test/helpers/ephemeral-temporal';
 import { eventually, quietRuntime, startStack } from '../test/helpers/stack';
 
-const SCENARIOS: Record<string, { meeting: ScenarioInput; play?: Partial<PlayOptions> }> = {
-  completed: { meeting: { words: 60, pause: true } },
-  failed: { meeting: { outcome: 'failed', failureCode: 'BotNotAccepted' } },
-  'duplicated-deliveries': { meeting: { words: 20 }, play: { duplicate: true } },
-  'reverse-order': { meeting: { words: 20 }, play: { order: 'reverse' } },
-  'expired-recording-url': { meeting: { words: 10, urlExpiresSeconds: 0 } },
-  'no-transcript': { meeting: { transcript: false } },
+type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** Plays a meeting's webhooks to the stack and returns its bot id. */
+const played =
+  (meeting: ScenarioInput, play: Partial<PlayOptions> = {}) =>
+  async (stack: Stack): Promise<string> => {
+    const m = stack.sim.meetingBaas.create(meeting);
+    await stack.sim.meetingBaas.play(m.botId, { webhookUrl: stack.webhookUrl, ...play });
+    return m.botId;
+  };
+
+// Each scenario drives one meeting and returns its bot id. Names prefixed `pre-watchdog-` in test/histories
+// were recorded before the watchdogs (the unpatched path) and are kept for replay.
+const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { botId: string; also: string }>> = {
+  completed: played({ words: 60, pause: true }),
+  failed: played({ outcome: 'failed', failureCode: 'BotNotAccepted' }),
+  'duplicated-deliveries': played({ words: 20 }, { duplicate: true }),
+  'reverse-order': played({ words: 20 }, { order: 'reverse' }),
+  'expired-recording-url': played({ words: 10, urlExpiresSeconds: 0 }),
+  'no-transcript': played({ transcript: false }),
+  reconciled: played({ words: 10 }, { include: 'statuses' }),
+  'final-event-missing': played({ dataPublished: false }, { include: 'statuses' }),
+  'recording-url-refreshed': async (stack) => {
+    const botId = await played({ words: 5, urlExpiresSeconds: 0 })(stack);
+    await eventually(
+      () => fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}/recording-url`, { method: 'POST' }),
+      (res) => res.status === 200,
+    );
+    return botId;
+  },
+  'bot-sent-and-removed': async (stack) => {
+    const res = await fetch(`${stack.apiUrl}/bots`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        meeting_url: `https://meet.google.com/rec-hist-${Date.now()}`,
+        bot_name: 'Recorder',
+        webhook_url: stack.webhookUrl,
+      }),
+    });
+    const { botId, requestId } = (await res.json()) as { botId: string; requestId: string };
+    await eventually(
+      async () =>
+        (await fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}`)).json() as Promise<MeetingView>,
+      (v) => v.status === 'recording',
+    );
+    await fetch(`${stack.apiUrl}/bots/${botId}`, { method: 'DELETE' });
+    return { botId, also: requestId };
+  },
 };
 
 async function main() {
   quietRuntime();
   const { env, cliPath } = await startEphemeralTemporal();
-  const stack = await startStack({ address: env.address, lingerSeconds: 1 });
+  const stack = await startStack({
+    address: env.address,
+    lingerSeconds: 3,
+    watchdog: { finalDataTimeoutSeconds: 1, finalDataDeadlineSeconds: 4, reconcileIntervalSeconds: 1 },
+  });
   const outDir = path.resolve(__dirname, '../test/histories');
   fs.mkdirSync(outDir, { recursive: true });
+  // The CLI's JSON export is the format Temporal's tools (and historyFromJSON) read.
+  const save = async (name: string, workflowId: string) => {
+    const handle = stack.client.workflow.getHandle(workflowId);
+    await handle.result();
+    await eventually(
+      () => handle.describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
+    const args = ['workflow', 'show', '-w', workflowId, '--address', env.address, '-o', 'json'];
+    fs.writeFileSync(path.join(outDir, `${name}.json`), execFileSync(cliPath, args));
+  };
   try {
-    for (const [name, scenario] of Object.entries(SCENARIOS)) {
-      const meeting = stack.sim.meetingBaas.create(scenario.meeting);
-      await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, ...scenario.play });
-      const handle = stack.client.workflow.getHandle(`meetingbaas:${meeting.botId}`);
-      const view = (await handle.result()) as MeetingView;
-      await eventually(
-        () => handle.describe(),
-        (d) => d.status.name === 'COMPLETED',
-      );
-      // The CLI's JSON export is the format Temporal's tools (and historyFromJSON) read.
-      const json = execFileSync(cliPath, [
-        'workflow',
-        'show',
-        '-w',
-        handle.workflowId,
-        '--address',
-        env.address,
-        '-o',
-        'json',
-      ]);
-      fs.writeFileSync(path.join(outDir, `${name}.json`), json);
+    const only = process.argv.slice(2);
+    for (const [name, run] of Object.entries(SCENARIOS)) {
+      if (only.length && !only.includes(name)) continue;
+      const outcome = await run(stack);
+      const botId = typeof outcome === 'string' ? outcome : outcome.botId;
+      if (typeof outcome !== 'string') await save(`${name}-request`, outcome.also);
+      await save(name, `meetingbaas:${botId}`);
+      const view = (await stack.client.workflow.getHandle(`meetingbaas:${botId}`).result()) as MeetingView;
       console.log(`${name}: ${view.status}, ${view.history.length} events recorded`);
     }
   } finally {

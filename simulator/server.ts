@@ -1,18 +1,26 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { Faults } from './faults';
 import { MeetingBaasSim } from './meetingbaas/routes';
+import { MeetingBaasV2Sim } from './meetingbaas/v2';
 
 export interface SimulatorOptions {
   port?: number;
   host?: string;
   meetingBaasApiKey?: string;
   signingSecret?: string;
+  /** Svix secret (`whsec_…`) of the v2 webhooks; default SIM_WEBHOOK_SECRET (meetingbaas/v2.ts). */
+  meetingBaasWebhookSecret?: string;
 }
 
 /** The provider simulator: one HTTP server that plays Meeting BaaS (and, later, Webex). */
 export class Simulator {
   readonly meetingBaas: MeetingBaasSim;
+  /** Meeting BaaS v2: Svix-signed webhooks, GET /v2/bots/{id}, the transcription artifact. */
+  readonly meetingBaasV2: MeetingBaasV2Sim;
+  /** Faults on demand and the request log (see faults.ts). */
+  readonly faults = new Faults();
   private server: Server | undefined;
   private readonly app = express();
 
@@ -22,8 +30,18 @@ export class Simulator {
       signingSecret: options.signingSecret ?? 'sim-signing-secret',
       baseUrl: () => this.url,
     });
+    this.meetingBaasV2 = new MeetingBaasV2Sim(this.meetingBaas, {
+      apiKey: options.meetingBaasApiKey ?? 'sim-meetingbaas-key',
+      signingSecret: options.signingSecret ?? 'sim-signing-secret',
+      webhookSecret: options.meetingBaasWebhookSecret,
+      baseUrl: () => this.url,
+    });
     this.app.disable('x-powered-by');
+    this.app.use(this.faults.middleware());
     this.app.use(express.json({ limit: '1mb' }));
+    this.app.use(this.faults.routes());
+    // Before the v1 routes: it answers `play` with {"version": "v2"} and passes any other play on.
+    this.app.use(this.meetingBaasV2.routes());
     this.app.use(this.meetingBaas.routes());
   }
 

@@ -30,6 +30,11 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     archive: new FileArchive(config.ARCHIVE_DIR),
     allowedHosts: config.DOWNLOAD_ALLOWED_HOSTS,
+    meetingBaas: {
+      baseUrl: config.MEETINGBAAS_API_URL,
+      apiKey: config.MEETINGBAAS_API_KEY,
+      apiVersion: config.MEETINGBAAS_API_VERSION,
+    },
   });
   log.info(
     { address: connectionOptions.address, namespace, taskQueue: config.TEMPORAL_TASK_QUEUE },

@@ -1,5 +1,6 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { MeetingBaasClient, type MeetingBaasClientOptions } from '../activities/meetingbaas/client';
 import type { FileArchive } from '../platform/archive';
 
 export interface MeetingWorkerOptions {
@@ -8,6 +9,7 @@ export interface MeetingWorkerOptions {
   taskQueue: string;
   archive: FileArchive;
   allowedHosts: readonly string[];
+  meetingBaas: MeetingBaasClientOptions;
   /** A prebuilt bundle (tests build one for all their workers); otherwise the workflows are bundled here. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -20,6 +22,10 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ archive: options.archive, allowedHosts: options.allowedHosts }),
+    activities: createActivities({
+      archive: options.archive,
+      allowedHosts: options.allowedHosts,
+      meetingBaas: new MeetingBaasClient(options.meetingBaas),
+    }),
   });
 }

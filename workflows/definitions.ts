@@ -1,23 +1,55 @@
-// Names shared by the workflow and everything that talks to it (API, tests, operators' tools).
+// Names shared by the workflows and everything that talks to them (API, tests, operators' tools).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProviderEvent } from '../domain/events';
 import type { Provider } from '../domain/ids';
+import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { MeetingView } from '../domain/view';
+import type { WatchdogSettings } from '../domain/watchdog';
 
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
+export const SEND_BOT_WORKFLOW_TYPE = 'sendBotWorkflow';
 
 export interface MeetingWorkflowInput {
   provider: Provider;
   externalId: string;
   /** How long to stay open after the meeting is final, recording late deliveries. */
   lingerSeconds?: number;
+  /** When to stop waiting for the provider and ask its API (defaults: DEFAULT_WATCHDOG). */
+  watchdog?: WatchdogSettings;
+}
+
+/** The meeting settings a workflow started by this service passes on (the ids come from the provider). */
+export type MeetingSettings = Omit<MeetingWorkflowInput, 'provider' | 'externalId'>;
+
+export interface SendBotInput {
+  request: BotRequest;
+  meeting: MeetingSettings;
+}
+export interface SendBotResult {
+  botId: string;
+  workflowId: string;
+}
+
+export interface RecordingUrl {
+  url: string;
+  expiresAt: string;
 }
 
 export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');
+/** DELETE /bots/:botId: ask the provider to take the bot out of the meeting. */
+export const removeBotSignal = defineSignal('removeBot');
 export const meetingQuery = defineQuery<MeetingView>('meeting');
+/** A URL to the recording valid for at least 10 more minutes, refreshed through the provider if needed. */
+export const refreshRecordingUrlUpdate = defineUpdate<RecordingUrl>('refreshRecordingUrl');
 
 export const MeetingProviderKey = defineSearchAttributeKey('MeetingProvider', SearchAttributeType.KEYWORD);
 export const MeetingStatusKey = defineSearchAttributeKey('MeetingStatus', SearchAttributeType.KEYWORD);
 export const MeetingEndedAtKey = defineSearchAttributeKey('MeetingEndedAt', SearchAttributeType.DATETIME);
 export const SEARCH_ATTRIBUTE_KEYS = [MeetingProviderKey, MeetingStatusKey, MeetingEndedAtKey];
+
+/** How a meeting's workflow shows in the Temporal UI's list before its first task runs. */
+export const PROVIDER_NAMES: Record<Provider, string> = {
+  meetingbaas: 'Meeting BaaS bot',
+  webex: 'Webex meeting',
+};

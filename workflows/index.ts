@@ -1,2 +1,3 @@
 // The worker's workflow bundle entry point.
 export { meetingWorkflow } from './meeting';
+export { sendBotWorkflow } from './send-bot';

@@ -1,16 +1,36 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
+import type { ProviderEvent } from '../domain/events';
 import { Meeting } from '../domain/meeting';
 import type { MeetingView } from '../domain/view';
+import { DEFAULT_WATCHDOG } from '../domain/watchdog';
 import {
   MeetingEndedAtKey,
   meetingQuery,
   MeetingStatusKey,
   providerEventSignal,
+  refreshRecordingUrlUpdate,
+  removeBotSignal,
   type MeetingWorkflowInput,
+  type RecordingUrl,
 } from './definitions';
-import { collectMeetingBaas } from './meetingbaas';
+import { reasonOf } from './failure';
+import {
+  collectMeetingBaas,
+  reconcileMeetingBaas,
+  refreshMeetingBaasRecordingUrl,
+  removeMeetingBaasBot,
+} from './meetingbaas';
 import { currentDetails } from './ui';
+import { awaitFinalData } from './watchdog';
+
+// Histories recorded before the watchdogs waited for the final data without any timer.
+export const WATCHDOG_PATCH = 'final-data-watchdog';
+// The refreshRecordingUrl Update answers with a URL valid at least this long.
+const MIN_URL_VALIDITY_MS = 10 * 60_000;
+const REFRESH_SLACK_MS = 60_000;
+
+const nowIso = () => new Date(Date.now()).toISOString();
 
 /**
  * One meeting, from its first webhook to its archived assets. Webhooks arrive as `providerEvent` signals
@@ -19,6 +39,8 @@ import { currentDetails } from './ui';
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingView> {
   const meeting = new Meeting(input.provider, input.externalId);
   let published = { status: '', endedAt: '' };
+  let recordingUrl: RecordingUrl | undefined;
+  let removeRequested = false;
 
   // Keeps the search attributes and the UI's current details in step with the state.
   const publish = () => {
@@ -31,17 +53,75 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     published = { status, endedAt: endedAt ?? '' };
     wf.setCurrentDetails(currentDetails(meeting.view));
   };
-
-  wf.setHandler(meetingQuery, () => meeting.view);
-  wf.setHandler(providerEventSignal, (event) => {
+  const apply = (event: ProviderEvent) => {
     const outcome = meeting.apply(event);
     if (outcome === 'duplicate')
       wf.log.info('duplicate delivery ignored', { code: event.code, dedupeKey: event.dedupeKey });
     else publish();
+  };
+
+  wf.setHandler(meetingQuery, () => meeting.view);
+  wf.setHandler(providerEventSignal, apply);
+
+  wf.setHandler(removeBotSignal, async () => {
+    if (removeRequested || meeting.view.provider !== 'meetingbaas') return;
+    removeRequested = true;
+    meeting.remark({
+      at: nowIso(),
+      code: 'bot_leave_requested',
+      source: 'api',
+      note: 'asked to remove the bot (DELETE /bots)',
+    });
+    publish();
+    try {
+      await removeMeetingBaasBot({ botId: meeting.view.externalId });
+    } catch (err) {
+      meeting.remark({ at: nowIso(), code: 'bot_leave_failed', source: 'api', note: reasonOf(err) });
+      publish();
+    }
   });
+
+  wf.setHandler(
+    refreshRecordingUrlUpdate,
+    async () => {
+      recordingUrl ??= currentRecordingUrl(meeting);
+      if (
+        recordingUrl &&
+        Date.parse(recordingUrl.expiresAt) - Date.now() >= MIN_URL_VALIDITY_MS + REFRESH_SLACK_MS
+      )
+        return recordingUrl;
+      const fresh = await refreshMeetingBaasRecordingUrl({ botId: meeting.view.externalId });
+      if (Date.parse(fresh.expiresAt) - Date.now() < MIN_URL_VALIDITY_MS) {
+        throw wf.ApplicationFailure.nonRetryable(
+          `the provider's new recording URL expires too soon (${fresh.expiresAt})`,
+          'RecordingUrlTooShort',
+        );
+      }
+      recordingUrl = fresh;
+      meeting.recordingUrlRefreshed(fresh.expiresAt);
+      publish();
+      return fresh;
+    },
+    {
+      validator: () => {
+        if (meeting.view.provider !== 'meetingbaas')
+          throw new Error(`recording URLs of ${meeting.view.provider} meetings cannot be refreshed yet`);
+        if (!meeting.finalData?.recording?.url)
+          throw new Error(`the meeting has no recording URL yet (status ${meeting.status})`);
+      },
+    },
+  );
   publish();
 
-  await wf.condition(() => meeting.status === 'collecting' || meeting.isFinished);
+  if (wf.patched(WATCHDOG_PATCH)) {
+    await awaitFinalData(meeting, input.watchdog ?? DEFAULT_WATCHDOG, {
+      reconcile: () => reconcileMeetingBaas({ botId: meeting.view.externalId }),
+      apply,
+      changed: publish,
+    });
+  } else {
+    await wf.condition(() => meeting.status === 'collecting' || meeting.isFinished);
+  }
   if (meeting.status === 'collecting') {
     await collectMeetingBaas(meeting);
     publish();
@@ -53,4 +133,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
   await wf.condition(wf.allHandlersFinished);
   return meeting.view;
+}
+
+function currentRecordingUrl(meeting: Meeting): RecordingUrl | undefined {
+  const rec = meeting.finalData?.recording;
+  return rec?.url && rec.urlExpiresAt ? { url: rec.url, expiresAt: rec.urlExpiresAt } : undefined;
 }

@@ -1,33 +1,53 @@
 // Collection of a Meeting BaaS meeting once its final data is announced.
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Meeting } from '../domain/meeting';
 import type { RecordingView, TranscriptView } from '../domain/view';
+import { reasonOf } from './failure';
 
-// The mp4 URL of `complete` lives 2 hours: retrying past that cannot succeed with the same URL.
+// An expired URL is refreshed inside the activity, so retrying is worth it for as long as the provider keeps
+// the recording; six hours of outage or cut downloads is where a person should look instead.
 const { archiveRecording } = proxyActivities<Activities>({
   summary: 'Download the recording into the archive',
   startToCloseTimeout: '1 hour',
-  scheduleToCloseTimeout: '2 hours',
+  scheduleToCloseTimeout: '6 hours',
   // Progress is heartbeated every second while bytes flow; a download silent this long is stuck or its
   // worker gone.
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// Reads the archived body and writes the transcript: only local I/O, so retry until it works.
+// Reads the archived body (v1: the words are in it; v2: downloads the transcription file it names, with a
+// fresh URL when expired) and writes the normalised transcript.
 const { archiveMeetingBaasTranscript } = proxyActivities<Activities>({
   summary: 'Normalise and archive the transcript',
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: '6 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-/** Why an activity gave up, in words for the MeetingView. */
-function reasonOf(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'error'}: ${cause.message}`;
-  return cause instanceof Error ? cause.message : String(cause);
-}
+// Questions to the provider's API. 429s wait as long as the provider asks (Retry-After), 5xx and network
+// errors back off; 401/403/404 are not retried (see activities/http-failure.ts).
+const { reconcileMeetingBaas } = proxyActivities<Activities>({
+  summary: "Ask Meeting BaaS's API for the final data",
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+// An Update caller is waiting: give up within a couple of minutes.
+const { refreshMeetingBaasRecordingUrl } = proxyActivities<Activities>({
+  summary: 'Get a fresh recording URL from Meeting BaaS',
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
+});
+const { removeMeetingBaasBot } = proxyActivities<Activities>({
+  summary: 'Ask Meeting BaaS to remove the bot from the meeting',
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+export { reconcileMeetingBaas, refreshMeetingBaasRecordingUrl, removeMeetingBaasBot };
 
 export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
   const final = meeting.finalData;
@@ -42,6 +62,7 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
         provider: 'meetingbaas',
         externalId: botId,
         url: final.recording.url,
+        urlExpiresAt: final.recording.urlExpiresAt,
       });
       return { ...base, status: 'archived', archive };
     } catch (err) {

@@ -1,12 +1,17 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import { v1CompleteSchema, v1TranscriptWords } from '../../domain/meetingbaas/v1';
-import { groupIntoUtterances } from '../../domain/transcript';
+import { v2CompletedSchema } from '../../domain/meetingbaas/v2';
+import { normalizeV2Transcription } from '../../domain/meetingbaas/v2-transcription';
+import { groupIntoUtterances, type NormalizedTranscript } from '../../domain/transcript';
 import type { FileArchive } from '../../platform/archive';
+import { downloadV2Transcription } from './v2-transcription';
 
 export interface ArchiveTranscriptInput {
   botId: string;
-  /** Claim check of the `complete` webhook body, stored by the API. */
+  /** Claim check of the final webhook body (v1 `complete` or v2 `bot.completed`), stored by the API. */
   payloadRef: ArchiveRef;
 }
 
@@ -16,11 +21,63 @@ export interface ArchivedTranscript {
   speakers: string[];
 }
 
-export function meetingBaasTranscriptActivities({ archive }: { archive: FileArchive }) {
+export interface TranscriptDeps {
+  archive: FileArchive;
+  /** Hosts the v2 transcription file may be downloaded from. */
+  allowedHosts: readonly string[];
+  /** A newly signed v2 transcription URL, for when the one in `bot.completed` has expired. */
+  freshTranscriptionUrl?: (botId: string) => Promise<string>;
+}
+
+function parseStored<T>(schema: z.ZodType<T>, json: unknown): T {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `stored final webhook body does not parse: ${parsed.error.message}`,
+      'InvalidPayload',
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The transcript of a stored final body: v1 `complete` carries the words; v2 `bot.completed` names the
+ * `transcription` file, downloaded here.
+ */
+async function transcriptOf(
+  json: unknown,
+  botId: string,
+  { allowedHosts, freshTranscriptionUrl }: Pick<TranscriptDeps, 'allowedHosts' | 'freshTranscriptionUrl'>,
+): Promise<NormalizedTranscript> {
+  if ((json as { event?: unknown } | null)?.event === 'bot.completed') {
+    const { data } = parseStored(v2CompletedSchema, json);
+    if (!data.transcription) {
+      throw ApplicationFailure.nonRetryable('bot.completed names no transcription file', 'NoTranscript');
+    }
+    const signal = Context.current().cancellationSignal;
+    let transcription;
+    try {
+      transcription = await downloadV2Transcription(data.transcription, allowedHosts, signal);
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure && err.type === 'UrlExpired' && freshTranscriptionUrl))
+        throw err;
+      const url = await freshTranscriptionUrl(botId);
+      transcription = await downloadV2Transcription(url, allowedHosts, signal);
+    }
+    return normalizeV2Transcription(
+      transcription,
+      data.speakers.map((s) => s.name),
+    );
+  }
+  const complete = parseStored(v1CompleteSchema, json);
+  return groupIntoUtterances(v1TranscriptWords(complete), complete.data.speakers);
+}
+
+export function meetingBaasTranscriptActivities({ archive, ...download }: TranscriptDeps) {
   return {
     /**
-     * Reads the `complete` body from the archive, groups its words into utterances and archives the
-     * normalised transcript. Only counts and names go back to the workflow.
+     * Reads the final webhook body from the archive, gets its transcript into the normalised form and
+     * archives it. Only counts and names go back to the workflow.
      */
     async archiveMeetingBaasTranscript({
       botId,
@@ -32,18 +89,11 @@ export function meetingBaasTranscriptActivities({ archive }: { archive: FileArch
         json = JSON.parse(body.toString('utf8'));
       } catch {
         throw ApplicationFailure.nonRetryable(
-          `stored complete body ${payloadRef.uri} is not JSON`,
+          `stored final webhook body ${payloadRef.uri} is not JSON`,
           'InvalidPayload',
         );
       }
-      const parsed = v1CompleteSchema.safeParse(json);
-      if (!parsed.success) {
-        throw ApplicationFailure.nonRetryable(
-          `stored complete body does not parse: ${parsed.error.message}`,
-          'InvalidPayload',
-        );
-      }
-      const transcript = groupIntoUtterances(v1TranscriptWords(parsed.data), parsed.data.data.speakers);
+      const transcript = await transcriptOf(json, botId, download);
       const ref = await archive.putJson(`meetingbaas/${botId}/transcript.json`, {
         provider: 'meetingbaas',
         externalId: botId,

@@ -1,82 +1,84 @@
-// POST /webhooks/meetingbaas: a Meeting BaaS v1 webhook becomes a `providerEvent` signal on its meeting.
-import { Router } from 'express';
-import { z } from 'zod';
+// POST /webhooks/meetingbaas: a Meeting BaaS webhook becomes a `providerEvent` signal on its meeting.
+// v1 webhooks carry the API key in `x-meeting-baas-api-key`; v2 webhooks are signed by Svix.
+import { Router, type RequestHandler } from 'express';
 import { v1ToProviderEvent, V1_EVENT_TYPES, v1WebhookSchema } from '../../domain/meetingbaas/v1';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
-import type { ProviderEvent } from '../../domain/events';
 import type { FileArchive } from '../../platform/archive';
 import type { Logger } from '../../platform/logger';
 import { requireHeaderKey } from '../api-key';
 import { jsonBody } from '../body';
-import { sendError, zodIssues } from '../errors';
 import { deliverEvent } from '../deliver';
+import { sendError } from '../errors';
 import type { MeetingsGateway } from '../temporal-gateway';
+import { hasSvixHeaders, svixSignature } from './svix-signature';
+import { claimCheck, parseWebhook } from './webhook-common';
+import { v2WebhookHandler } from './webhook-v2';
 
-const envelopeSchema = z.object({ event: z.string().min(1) });
+const PATH = '/webhooks/meetingbaas';
+const API_KEY_HEADER = 'x-meeting-baas-api-key';
 
 export interface MeetingBaasWebhookDeps {
   apiKey: string | undefined;
+  /** Svix signing secret (`whsec_…`) of v2 webhooks; unset: v2 webhooks are refused. */
+  webhookSecret: string | undefined;
   bodyLimit: number;
   gateway: MeetingsGateway;
   archive: FileArchive;
   log: Logger;
 }
 
+function v1WebhookHandler(deps: MeetingBaasWebhookDeps): RequestHandler {
+  return async (req, res) => {
+    const webhook = parseWebhook(req, res, deps.log, V1_EVENT_TYPES, v1WebhookSchema);
+    if (!webhook) return;
+    const receivedAt = new Date().toISOString();
+
+    if (webhook.event === 'complete') {
+      // The body carries the whole transcript: keep it in the archive, send the workflow a claim check.
+      const payloadRef = await claimCheck(deps, webhook.data.bot_id, req.rawBody!, res);
+      if (!payloadRef) return;
+      const recordingUrlExpiresAt = webhook.data.mp4 ? presignedUrlExpiry(webhook.data.mp4) : undefined;
+      const event = v1ToProviderEvent(webhook, { receivedAt, payloadRef, recordingUrlExpiresAt });
+      return deliverEvent(deps.gateway, event, res);
+    }
+    await deliverEvent(deps.gateway, v1ToProviderEvent(webhook, { receivedAt, raw: req.body }), res);
+  };
+}
+
+/** Neither version's credentials: say what is expected. */
+const requireSomeCredential: RequestHandler = (req, res, next) => {
+  if (req.get(API_KEY_HEADER) === undefined)
+    return sendError(
+      res,
+      401,
+      'unauthorized',
+      `missing ${API_KEY_HEADER} (v1 webhooks) or svix-id, svix-timestamp and svix-signature (v2 webhooks)`,
+    );
+  next();
+};
+
 export function meetingBaasWebhookRoutes(deps: MeetingBaasWebhookDeps): Router {
   const router = Router();
-  router.post(
-    '/webhooks/meetingbaas',
-    requireHeaderKey('x-meeting-baas-api-key', deps.apiKey, 'Meeting BaaS webhooks'),
-    ...jsonBody(deps.bodyLimit),
-    async (req, res) => {
-      const envelope = envelopeSchema.safeParse(req.body);
-      if (!envelope.success) {
-        return sendError(
-          res,
-          400,
-          'invalid_payload',
-          'not a Meeting BaaS webhook',
-          zodIssues(envelope.error),
-        );
-      }
-      if (!V1_EVENT_TYPES.has(envelope.data.event)) {
-        deps.log.info({ event: envelope.data.event }, 'ignored Meeting BaaS event type');
-        return res.status(202).json({ ignored: true });
-      }
-      const parsed = v1WebhookSchema.safeParse(req.body);
-      if (!parsed.success) {
-        return sendError(
-          res,
-          400,
-          'invalid_payload',
-          `invalid ${envelope.data.event} event`,
-          zodIssues(parsed.error),
-        );
-      }
-      const webhook = parsed.data;
-      const receivedAt = new Date().toISOString();
+  const svix = svixSignature(deps.webhookSecret, deps.log);
 
-      let event: ProviderEvent;
-      if (webhook.event === 'complete') {
-        // The body carries the whole transcript: keep it in the archive, send the workflow a claim check.
-        let payloadRef;
-        try {
-          payloadRef = await deps.archive.putContentAddressed(
-            `inbox/meetingbaas/${webhook.data.bot_id}`,
-            req.rawBody!,
-            '.json',
-          );
-        } catch (err) {
-          deps.log.error({ err }, 'could not store the complete body in the archive');
-          return sendError(res, 503, 'archive_unavailable', 'the archive cannot be written; retry later');
-        }
-        const recordingUrlExpiresAt = webhook.data.mp4 ? presignedUrlExpiry(webhook.data.mp4) : undefined;
-        event = v1ToProviderEvent(webhook, { receivedAt, payloadRef, recordingUrlExpiresAt });
-      } else {
-        event = v1ToProviderEvent(webhook, { receivedAt, raw: req.body });
-      }
-      await deliverEvent(deps.gateway, event, res);
-    },
+  // v2, recognised by its Svix headers (whatever else the request carries). The cheap checks come before
+  // the body is read; the signature is checked on its raw bytes before the event is validated or stored.
+  router.post(
+    PATH,
+    (req, _res, next) => next(hasSvixHeaders(req) ? undefined : 'route'),
+    svix.beforeBody,
+    ...jsonBody(deps.bodyLimit),
+    svix.verify,
+    v2WebhookHandler(deps),
+  );
+
+  // v1: the API key header is checked before the body is read.
+  router.post(
+    PATH,
+    requireSomeCredential,
+    requireHeaderKey(API_KEY_HEADER, deps.apiKey, 'Meeting BaaS webhooks'),
+    ...jsonBody(deps.bodyLimit),
+    v1WebhookHandler(deps),
   );
   return router;
 }

@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { contentChunks, contentSha256 } from '../content';
 import { checkPresigned, presign } from '../presign';
+import { BotEndpoints } from './bots';
 import {
   completeWebhook,
   createScenario,
@@ -45,10 +46,13 @@ export interface Delivery {
 
 export class MeetingBaasSim {
   readonly meetings = new Map<string, Scenario & { sha256: string }>();
+  /** Bots sent and removed through the REST API. */
+  readonly bots: BotEndpoints;
   private readonly now: () => number;
 
   constructor(private readonly options: MeetingBaasSimOptions) {
     this.now = options.now ?? Date.now;
+    this.bots = new BotEndpoints(this, this.now);
   }
 
   create(input: unknown): Scenario & { sha256: string } {
@@ -89,24 +93,43 @@ export class MeetingBaasSim {
     if (opts.duplicate) bodies = bodies.flatMap((b) => [b, b]);
     const deliveries: Delivery[] = [];
     for (const body of bodies) {
-      const res = await fetch(opts.webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-meeting-baas-api-key': opts.apiKey ?? this.options.apiKey,
-        },
-        body: JSON.stringify(body),
-      });
-      const b = body as { event: string; data: { status?: { code: string } } };
-      deliveries.push({
-        event: b.event,
-        code: b.data.status?.code,
-        status: res.status,
-        body: await res.json().catch(() => null),
-      });
+      deliveries.push(await this.post(opts.webhookUrl, opts.apiKey ?? this.options.apiKey, body));
       if (opts.delayMs) await delay(opts.delayMs);
     }
     return deliveries;
+  }
+
+  /** Whether the REST API shows the meeting's final data yet (late and never-published data are faults). */
+  isPublished(m: Scenario): boolean {
+    return !m.live && m.dataPublished && this.now() >= m.createdAtMs + m.dataDelayMs;
+  }
+
+  /** Posts some webhooks of a meeting (those `pick` keeps) to its webhook URL, in order. */
+  async sendWebhooks(
+    botId: string,
+    webhookUrl: string,
+    pick: (body: object) => boolean,
+  ): Promise<Delivery[]> {
+    const all = this.webhooks(botId);
+    const deliveries: Delivery[] = [];
+    for (const body of all.filter(pick))
+      deliveries.push(await this.post(webhookUrl, this.options.apiKey, body));
+    return deliveries;
+  }
+
+  private async post(webhookUrl: string, apiKey: string, body: object): Promise<Delivery> {
+    const res = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': apiKey },
+      body: JSON.stringify(body),
+    });
+    const b = body as { event: string; data: { status?: { code: string } } };
+    return {
+      event: b.event,
+      code: b.data.status?.code,
+      status: res.status,
+      body: await res.json().catch(() => null),
+    };
   }
 
   /** GET /bots/meeting_data, in the shape of the v1 OpenAPI `Metadata`. */
@@ -115,8 +138,9 @@ export class MeetingBaasSim {
     if (!m) return undefined;
     const started = new Date(m.startedAtMs).toISOString();
     const ended = new Date(m.startedAtMs + 10 * 60_000).toISOString();
+    const ready = this.isPublished(m);
     const transcripts =
-      includeTranscripts && m.transcript
+      ready && includeTranscripts && m.transcript
         ? scenarioTranscript(m).map((seg, i) => ({
             bot_id: 1,
             id: i + 1,
@@ -147,18 +171,19 @@ export class MeetingBaasSim {
           webhook_url: '',
           created_at: started,
           bot_joined_at: started,
-          bot_exited_at: m.outcome === 'complete' ? ended : null,
-          ended_at: m.outcome === 'complete' ? ended : null,
+          // A bot that has left shows it at once; its recording may be published later.
+          bot_exited_at: !m.live && m.outcome === 'complete' ? ended : null,
+          ended_at: !m.live && m.outcome === 'complete' ? ended : null,
           mp4_s3_path: `${m.botId}.mp4`,
           reserved: false,
           diarization_v2: false,
           extra: {},
           transcription_custom_parameters: {},
-          errors: m.outcome === 'failed' ? m.failureCode : null,
+          errors: ready && m.outcome === 'failed' ? m.failureCode : null,
         },
         transcripts,
       },
-      mp4: m.outcome === 'complete' ? this.recordingUrl(botId, 7200) : '',
+      mp4: ready && m.outcome === 'complete' ? this.recordingUrl(botId, 7200) : '',
       audio: '',
       duration: 600,
       meeting_participants_file: '',
@@ -170,11 +195,21 @@ export class MeetingBaasSim {
   /** Streams the recording, throttled to the scenario's bytesPerSecond; stops if the client goes. */
   async streamRecording(m: Scenario, res: Response): Promise<void> {
     res.status(200).set({ 'content-type': 'video/mp4', 'content-length': String(m.recordingBytes) });
+    const cutAt = m.cutDownloads > 0 ? Math.floor(m.recordingBytes / 2) : undefined;
+    if (cutAt !== undefined) m.cutDownloads--;
+    let sent = 0;
     const chunk = m.bytesPerSecond
       ? Math.max(1024, Math.min(64 * 1024, Math.floor(m.bytesPerSecond / 10)))
       : 64 * 1024;
     async function* paced() {
       for (const part of contentChunks(m.botId, m.recordingBytes, chunk)) {
+        if (cutAt !== undefined && sent + part.length > cutAt) {
+          yield part.subarray(0, cutAt - sent);
+          // The connection drops mid-body, as a flaky network or CDN does.
+          res.socket?.destroy();
+          return;
+        }
+        sent += part.length;
         yield part;
         if (m.bytesPerSecond) await delay((part.length / m.bytesPerSecond) * 1000);
       }
@@ -190,6 +225,8 @@ export class MeetingBaasSim {
         return void res.status(401).json({ error: 'Unauthorized' });
       next();
     };
+
+    router.use(this.bots.routes(requireKey));
 
     router.get('/bots/meeting_data', requireKey, (req, res) => {
       const botId = typeof req.query.bot_id === 'string' ? req.query.bot_id : '';

@@ -25,9 +25,23 @@ export const scenarioSchema = z.object({
   urlExpiresSeconds: z.number().int().min(0).default(7200),
   /** Adds recording_paused / recording_resumed. */
   pause: z.boolean().default(false),
+  /** The final data shows in the REST API only this long after the meeting is created (fault: late data). */
+  dataDelayMs: z.number().int().min(0).default(0),
+  /** false: the REST API never shows the final data (fault: data never published). */
+  dataPublished: z.boolean().default(true),
+  /** The first N recording downloads are cut off halfway (fault: connection lost mid-body). */
+  cutDownloads: z.number().int().min(0).default(0),
 });
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-export type Scenario = z.infer<typeof scenarioSchema> & { botId: string; startedAtMs: number };
+export type Scenario = z.infer<typeof scenarioSchema> & {
+  botId: string;
+  startedAtMs: number;
+  createdAtMs: number;
+  /** A bot sent through POST /bots that has not left yet: no final data until it does. */
+  live?: boolean;
+  /** Where this bot's webhooks go (POST /bots `webhook_url`). */
+  webhookUrl?: string;
+};
 
 export interface V1Word {
   start: number;
@@ -63,7 +77,12 @@ export function scenarioTranscript(s: Scenario): V1Segment[] {
 
 export function createScenario(input: ScenarioInput, nowMs: number): Scenario {
   const parsed = scenarioSchema.parse(input);
-  return { ...parsed, botId: parsed.botId ?? randomUUID(), startedAtMs: nowMs - 30 * 60_000 };
+  return {
+    ...parsed,
+    botId: parsed.botId ?? randomUUID(),
+    startedAtMs: nowMs - 30 * 60_000,
+    createdAtMs: nowMs,
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

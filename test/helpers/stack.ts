@@ -9,13 +9,18 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import type { MeetingBaasClientOptions } from '../../activities/meetingbaas/client';
 import { createApp } from '../../api/app';
 import { MeetingsGateway } from '../../api/temporal-gateway';
+import type { MeetingView } from '../../domain/view';
+import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../../domain/watchdog';
 import { FileArchive } from '../../platform/archive';
 import { Simulator } from '../../simulator/server';
 import { createMeetingWorker } from '../../worker/worker';
 
 export const API_KEY = 'test-meetingbaas-key';
+/** Svix secret of the v2 webhooks, shared by the API and the simulator. */
+export const WEBHOOK_SECRET = 'whsec_dGVzdC1tZWV0aW5nYmFhcy12Mi1zdml4LXNlY3JldCE=';
 const silent = pino({ level: 'silent' });
 let runtimeInstalled = false;
 
@@ -39,6 +44,7 @@ export async function startWorker(opts: {
   taskQueue: string;
   archive: FileArchive;
   allowedHosts: string[];
+  meetingBaas: MeetingBaasClientOptions;
   address?: string;
 }) {
   quietRuntime();
@@ -49,6 +55,7 @@ export async function startWorker(opts: {
     taskQueue: opts.taskQueue,
     archive: opts.archive,
     allowedHosts: opts.allowedHosts,
+    meetingBaas: opts.meetingBaas,
     // Under jest the global setup has bundled the workflows once; a script run bundles them here.
     workflowBundle: process.env.TEST_WORKFLOW_BUNDLE
       ? { codePath: process.env.TEST_WORKFLOW_BUNDLE }
@@ -71,6 +78,13 @@ export interface StackOptions {
   bodyLimit?: number;
   address?: string;
   callTimeoutMs?: number;
+  /** MEETINGBAAS_WEBHOOK_SECRET of the API; null: not configured (v2 webhooks refused). */
+  webhookSecret?: string | null;
+  /** Watchdog deadlines (tests shorten them); the rest stay at their defaults. */
+  watchdog?: Partial<WatchdogSettings>;
+  /** Which Meeting BaaS REST API the worker calls. */
+  apiVersion?: MeetingBaasClientOptions['apiVersion'];
+  botRequestTimeoutMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}) {
@@ -78,8 +92,16 @@ export async function startStack(options: StackOptions = {}) {
   const taskQueue = `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
   const archive = new FileArchive(archiveDir);
-  const sim = await new Simulator({ meetingBaasApiKey: API_KEY }).start();
+  const sim = await new Simulator({
+    meetingBaasApiKey: API_KEY,
+    meetingBaasWebhookSecret: WEBHOOK_SECRET,
+  }).start();
   const allowedHosts = [new URL(sim.url).host];
+  const meetingBaas: MeetingBaasClientOptions = {
+    baseUrl: sim.url,
+    apiKey: API_KEY,
+    apiVersion: options.apiVersion ?? 'v1',
+  };
 
   const connection = Connection.lazy({ address });
   const client = new Client({ connection });
@@ -87,9 +109,16 @@ export async function startStack(options: StackOptions = {}) {
     taskQueue,
     callTimeoutMs: options.callTimeoutMs ?? 5000,
     lingerSeconds: options.lingerSeconds ?? 0,
+    watchdog: { ...DEFAULT_WATCHDOG, ...options.watchdog },
+    botRequestTimeoutMs: options.botRequestTimeoutMs,
   });
   const app = createApp({
-    config: { MEETINGBAAS_API_KEY: API_KEY, WEBHOOK_BODY_LIMIT: options.bodyLimit ?? 64 * 1024 * 1024 },
+    config: {
+      MEETINGBAAS_API_KEY: API_KEY,
+      MEETINGBAAS_WEBHOOK_SECRET:
+        options.webhookSecret === null ? undefined : (options.webhookSecret ?? WEBHOOK_SECRET),
+      WEBHOOK_BODY_LIMIT: options.bodyLimit ?? 64 * 1024 * 1024,
+    },
     gateway,
     archive,
     log: silent,
@@ -99,7 +128,9 @@ export async function startStack(options: StackOptions = {}) {
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const worker =
-    options.worker === false ? undefined : await startWorker({ taskQueue, archive, allowedHosts, address });
+    options.worker === false
+      ? undefined
+      : await startWorker({ taskQueue, archive, allowedHosts, meetingBaas, address });
 
   return {
     apiUrl,
@@ -108,6 +139,7 @@ export async function startStack(options: StackOptions = {}) {
     archive,
     archiveDir,
     allowedHosts,
+    meetingBaas,
     taskQueue,
     client,
     worker,
@@ -156,4 +188,15 @@ export async function eventually<T>(
       );
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** `viewWhen(botId, done)`: polls the stack's GET /meetings/meetingbaas/:botId until `done` holds. */
+export function viewWhenOn(stack: () => Stack) {
+  return (botId: string, done: (v: MeetingView) => boolean, timeoutMs = 30_000): Promise<MeetingView> =>
+    eventually(
+      async () =>
+        (await (await fetch(`${stack().apiUrl}/meetings/meetingbaas/${botId}`)).json()) as MeetingView,
+      (v) => !!v && 'status' in v && done(v),
+      timeoutMs,
+    );
 }

@@ -181,14 +181,6 @@ test('a complete without a transcript: recording archived, transcript unavailabl
   expect(done.transcript).toEqual({ status: 'unavailable', reason: expect.stringMatching(/no transcript/) });
 });
 
-test('an expired recording URL: no retries that cannot succeed, recording unavailable with the reason', async () => {
-  const meeting = stack.sim.meetingBaas.create({ urlExpiresSeconds: 0 });
-  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
-  const done = await viewWhen(meeting.botId, (v) => v.status === 'completed');
-  expect(done.recording).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/HTTP 403/) });
-  expect(done.transcript?.status).toBe('archived');
-});
-
 test('a recording on a host outside DOWNLOAD_ALLOWED_HOSTS is never fetched', async () => {
   const botId = `foreign-host-${Date.now()}`;
   const res = await fetch(stack.webhookUrl, {

@@ -66,6 +66,7 @@ test('503 while Temporal is down, the same delivery accepted once it is back, ea
     taskQueue: stack.taskQueue,
     archive: stack.archive,
     allowedHosts: stack.allowedHosts,
+    meetingBaas: stack.meetingBaas,
     address: server.address,
   });
   const view = await eventually(

@@ -30,6 +30,7 @@ function spawnWorkerProcess(): ChildProcess {
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       ARCHIVE_DIR: stack.archiveDir,
       DOWNLOAD_ALLOWED_HOSTS: stack.allowedHosts.join(','),
+      MEETINGBAAS_API_URL: stack.sim.url,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -68,6 +69,7 @@ test('SIGKILL mid-download: a new worker finishes with one correct file and no t
     taskQueue: stack.taskQueue,
     archive: stack.archive,
     allowedHosts: stack.allowedHosts,
+    meetingBaas: stack.meetingBaas,
   });
   const done = await eventually(
     async () =>

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { failureFromResponse, retryAfterMs } from '../../activities/http-failure';
+import { failureFromResponse, rateLimitResetMs, retryAfterMs } from '../../activities/http-failure';
 
 const NOW = Date.parse('2015-10-21T07:28:00Z');
 
@@ -56,6 +56,21 @@ describe('retryAfterMs', () => {
   });
 });
 
+describe('rateLimitResetMs', () => {
+  test.each<[string | null, number | undefined]>([
+    ['3', 3000],
+    ['0.5', 500],
+    [String(NOW / 1000 + 42), 42_000],
+    [String(NOW / 1000 - 10), 0],
+    [null, undefined],
+    ['', undefined],
+    ['soon', undefined],
+    ['-3', undefined],
+  ])('%p -> %p', (header, expected) => {
+    expect(rateLimitResetMs(header, NOW)).toBe(expected);
+  });
+});
+
 describe('failureFromResponse', () => {
   const response = (status: number, headers: Record<string, string> = {}) =>
     new Response(null, { status, headers });
@@ -77,6 +92,11 @@ describe('failureFromResponse', () => {
     const ms = delayMs(failure)!;
     expect(ms).toBeGreaterThan(118_000);
     expect(ms).toBeLessThanOrEqual(120_000);
+  });
+
+  test('429 without Retry-After but with x-ratelimit-reset: that delay', () => {
+    const failure = failureFromResponse(response(429, { 'x-ratelimit-reset': '2' }), 'x');
+    expect(delayMs(failure)).toBe(2000);
   });
 
   test.each<[string, Record<string, string>]>([

@@ -1,0 +1,247 @@
+// The Meeting BaaS REST calls the activities make (v1 or v2 API), each answer validated with zod and each
+// HTTP failure turned into an activity failure that Temporal retries, or not (see http-failure.ts).
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { toV2CreateBot, type BotRequest } from '../../domain/meetingbaas/bot-request';
+import { presignedUrlExpiry } from '../../domain/presigned-url';
+import { failureFromResponse } from '../http-failure';
+
+export type MeetingBaasApiVersion = 'v1' | 'v2';
+
+export interface MeetingBaasClientOptions {
+  baseUrl: string;
+  apiKey: string | undefined;
+  apiVersion: MeetingBaasApiVersion;
+}
+
+/** What the provider's API says about a bot's final data. */
+export type FinalDataAnswer =
+  | { state: 'pending'; detail: string }
+  | { state: 'failed'; code: string; message: string }
+  | {
+      state: 'ready';
+      /** The data in the shape of the final webhook (v1 `complete`, v2 `bot.completed`), for the claim check. */
+      body: object;
+      recordingUrl?: string;
+      hasTranscript: boolean;
+      speakers: string[];
+    };
+
+export interface FreshUrl {
+  url: string;
+  /** When the URL stops working: from the URL itself, else the documented lifetime. */
+  expiresAt: string;
+}
+
+const v1MeetingDataSchema = z.object({
+  bot_data: z.object({
+    bot: z.object({
+      uuid: z.string(),
+      ended_at: z.string().nullish(),
+      errors: z.string().nullish(),
+    }),
+    transcripts: z
+      .array(
+        z.object({
+          speaker: z.string(),
+          words: z.array(z.object({ start_time: z.number(), end_time: z.number(), text: z.string() })),
+        }),
+      )
+      .default([]),
+  }),
+  mp4: z.string().nullish(),
+});
+
+const named = z.object({ name: z.string() });
+const v2BotSchema = z.object({
+  success: z.literal(true),
+  data: z
+    .object({
+      bot_id: z.string(),
+      status: z.string(),
+      video: z.string().nullish(),
+      transcription: z.string().nullish(),
+      speakers: z.array(named).nullish(),
+      error_code: z.string().nullish(),
+      error_message: z.string().nullish(),
+    })
+    .loose(),
+});
+
+const v1JoinSchema = z.object({ bot_id: z.string().min(1) });
+const v2CreateSchema = z.object({ success: z.literal(true), data: z.object({ bot_id: z.string().min(1) }) });
+
+const LIFETIME_MS: Record<MeetingBaasApiVersion, number> = { v1: 2 * 3600_000, v2: 4 * 3600_000 };
+
+export class MeetingBaasClient {
+  constructor(private readonly options: MeetingBaasClientOptions) {}
+
+  get apiVersion(): MeetingBaasApiVersion {
+    return this.options.apiVersion;
+  }
+
+  private async call<T>(
+    what: string,
+    path: string,
+    schema: z.ZodType<T>,
+    init: RequestInit = {},
+  ): Promise<T> {
+    if (!this.options.apiKey) {
+      throw ApplicationFailure.nonRetryable(
+        `${what}: MEETINGBAAS_API_KEY is not configured`,
+        'ProviderNotConfigured',
+      );
+    }
+    const res = await fetch(new URL(path, this.options.baseUrl), {
+      ...init,
+      headers: {
+        'x-meeting-baas-api-key': this.options.apiKey,
+        accept: 'application/json',
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+      },
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw failureFromResponse(res, `Meeting BaaS ${what}`);
+    }
+    const parsed = schema.safeParse(await res.json().catch(() => undefined));
+    if (!parsed.success) {
+      // An answer we cannot read may be a passing glitch of the provider: retry it.
+      throw ApplicationFailure.retryable(
+        `Meeting BaaS ${what}: unexpected answer: ${z.prettifyError(parsed.error).slice(0, 500)}`,
+        'ProviderInvalidAnswer',
+      );
+    }
+    return parsed.data;
+  }
+
+  private fresh(url: string): FreshUrl {
+    return {
+      url,
+      expiresAt:
+        presignedUrlExpiry(url) ?? new Date(Date.now() + LIFETIME_MS[this.options.apiVersion]).toISOString(),
+    };
+  }
+
+  /** Whether the bot's final data is published (v1 `GET /bots/meeting_data`, v2 `GET /v2/bots/{id}`). */
+  async finalData(botId: string): Promise<FinalDataAnswer> {
+    const id = encodeURIComponent(botId);
+    if (this.options.apiVersion === 'v1') {
+      const data = await this.call(
+        'meeting data',
+        `/bots/meeting_data?bot_id=${id}&include_transcripts=true`,
+        v1MeetingDataSchema,
+      );
+      const { bot, transcripts } = data.bot_data;
+      if (data.mp4 && bot.ended_at) {
+        const speakers = [...new Set(transcripts.map((t) => t.speaker))];
+        return {
+          state: 'ready',
+          recordingUrl: data.mp4,
+          hasTranscript: transcripts.length > 0,
+          speakers,
+          body: {
+            event: 'complete',
+            data: {
+              bot_id: botId,
+              mp4: data.mp4,
+              speakers,
+              ...(transcripts.length
+                ? {
+                    transcript: transcripts.map((t) => ({
+                      speaker: t.speaker,
+                      words: t.words.map((w) => ({ start: w.start_time, end: w.end_time, word: w.text })),
+                    })),
+                  }
+                : {}),
+            },
+          },
+        };
+      }
+      if (bot.errors && !data.mp4) {
+        return { state: 'failed', code: bot.errors, message: `Meeting BaaS reports: ${bot.errors}` };
+      }
+      return {
+        state: 'pending',
+        detail: bot.ended_at
+          ? 'the bot has left, the recording is not published yet'
+          : 'the bot has not left',
+      };
+    }
+
+    const { data } = await this.call('bot details', `/v2/bots/${id}`, v2BotSchema);
+    if (data.status === 'completed') {
+      return {
+        state: 'ready',
+        recordingUrl: data.video ?? undefined,
+        hasTranscript: !!data.transcription,
+        speakers: (data.speakers ?? []).map((s) => s.name),
+        // Shaped like the webhook: the bot's details (`status` aside) and the time it was read.
+        body: {
+          event: 'bot.completed',
+          data: { ...data, status: undefined, sent_at: new Date().toISOString() },
+          extra: null,
+        },
+      };
+    }
+    if (data.status === 'failed') {
+      return {
+        state: 'failed',
+        code: data.error_code ?? 'failed',
+        message: data.error_message ?? 'Meeting BaaS reports the bot failed',
+      };
+    }
+    return { state: 'pending', detail: `the bot's status is ${data.status}` };
+  }
+
+  /** A freshly signed recording URL from the provider. */
+  async recordingUrl(botId: string): Promise<FreshUrl> {
+    const answer = await this.finalData(botId);
+    if (answer.state !== 'ready' || !answer.recordingUrl) {
+      throw ApplicationFailure.nonRetryable(
+        `Meeting BaaS has no recording for bot ${botId} (${answer.state === 'pending' ? answer.detail : answer.state})`,
+        'NoRecording',
+      );
+    }
+    return this.fresh(answer.recordingUrl);
+  }
+
+  /** A freshly signed v2 `transcription` artifact URL (the artifact exists in v2 only). */
+  async transcriptionUrl(botId: string): Promise<string> {
+    const { data } = await this.call('bot details', `/v2/bots/${encodeURIComponent(botId)}`, v2BotSchema);
+    if (!data.transcription) {
+      throw ApplicationFailure.nonRetryable(
+        `Meeting BaaS has no transcription for bot ${botId}`,
+        'NoTranscript',
+      );
+    }
+    return data.transcription;
+  }
+
+  /** Sends a bot; returns its id. */
+  async createBot(request: BotRequest): Promise<string> {
+    if (this.options.apiVersion === 'v1') {
+      const body = JSON.stringify(request);
+      return (await this.call('join', '/bots/', v1JoinSchema, { method: 'POST', body })).bot_id;
+    }
+    const body = JSON.stringify(toV2CreateBot(request));
+    return (await this.call('create bot', '/v2/bots', v2CreateSchema, { method: 'POST', body })).data.bot_id;
+  }
+
+  /** Asks the bot to leave its meeting (v1 `DELETE /bots/{uuid}`, v2 `POST /v2/bots/{id}/leave`). */
+  async leaveBot(botId: string): Promise<void> {
+    const id = encodeURIComponent(botId);
+    try {
+      if (this.options.apiVersion === 'v1') {
+        await this.call('leave', `/bots/${id}`, z.unknown(), { method: 'DELETE' });
+      } else {
+        await this.call('leave', `/v2/bots/${id}/leave`, z.unknown(), { method: 'POST' });
+      }
+    } catch (err) {
+      // 409: the bot's status does not allow leaving, i.e. it has already left. That is what was asked.
+      if (err instanceof ApplicationFailure && err.type === 'Http409') return;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// Downloads the v2 `transcription` artifact named by `bot.completed`: hosts checked, JSON validated.
+import { ApplicationFailure } from '@temporalio/common';
+import { v2TranscriptionSchema, type V2Transcription } from '../../domain/meetingbaas/v2-transcription';
+import { presignedUrlExpiry } from '../../domain/presigned-url';
+import { fetchAllowed } from '../allowed-fetch';
+import { failureFromResponse } from '../http-failure';
+
+/** Whether a 403 is the storage refusing an expired presigned URL (S3 says "Request has expired"). */
+function hasExpired(url: string, body: string): boolean {
+  const expiry = presignedUrlExpiry(url);
+  return (expiry !== undefined && Date.parse(expiry) <= Date.now()) || /expired/i.test(body);
+}
+
+export async function downloadV2Transcription(
+  url: string,
+  allowedHosts: readonly string[],
+  signal?: AbortSignal,
+): Promise<V2Transcription> {
+  const res = await fetchAllowed(url, allowedHosts, 'transcription', signal);
+  if (res.status === 403 && hasExpired(url, await res.text().catch(() => ''))) {
+    // Its own type, so that the caller can get a fresh URL from GET /v2/bots/{id} (see transcript.ts).
+    throw ApplicationFailure.create({
+      message: 'transcription download: the presigned URL has expired (HTTP 403)',
+      type: 'UrlExpired',
+      details: [{ status: 403 }],
+    });
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw failureFromResponse(res, 'transcription download');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await res.text());
+  } catch {
+    throw ApplicationFailure.nonRetryable('the transcription file is not JSON', 'InvalidTranscription');
+  }
+  const parsed = v2TranscriptionSchema.safeParse(json);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `the transcription file does not parse: ${parsed.error.message.slice(0, 1000)}`,
+      'InvalidTranscription',
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,117 @@
+// POST /bots and DELETE /bots/:botId: a bot sent and removed through the service, against the simulator.
+import { postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const viewWhen = viewWhenOn(() => stack);
+const postBot = (body: unknown, headers: Record<string, string> = {}) =>
+  postJson(`${stack.apiUrl}/bots`, body, headers);
+let n = 0;
+const meetingUrl = () => `https://meet.google.com/abc-defg-${Date.now()}${n++}`;
+
+test('the same request sent three times sends one bot and answers the same bot id', async () => {
+  const request = { meeting_url: meetingUrl(), bot_name: 'Notetaker' };
+  const sentBefore = stack.sim.meetingBaas.bots.sent.length;
+  const answers = [await postBot(request), await postBot(request), await postBot(request)];
+  expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+  const botId = answers[0]!.body!.botId as string;
+  expect(answers.map((a) => a.body!.botId)).toEqual([botId, botId, botId]);
+  expect(answers[0]!.body!.workflowId).toBe(`meetingbaas:${botId}`);
+  expect(stack.sim.meetingBaas.bots.sent.length - sentBefore).toBe(1);
+});
+
+test('concurrent retries with one Idempotency-Key send one bot', async () => {
+  const request = { meeting_url: meetingUrl(), bot_name: 'Notetaker' };
+  const sentBefore = stack.sim.meetingBaas.bots.sent.length;
+  const headers = { 'idempotency-key': `req-${Date.now()}` };
+  const answers = await Promise.all([postBot(request, headers), postBot(request, headers)]);
+  expect(answers.map((a) => a.status)).toEqual([201, 201]);
+  expect(answers[0].body!.botId).toBe(answers[1].body!.botId);
+  expect(stack.sim.meetingBaas.bots.sent.length - sentBefore).toBe(1);
+});
+
+test('send, report, remove: the workflow asks the provider to remove the bot and then collects as usual', async () => {
+  const res = await postBot({
+    meeting_url: meetingUrl(),
+    bot_name: 'Notetaker',
+    webhook_url: stack.webhookUrl,
+    automatic_leave: { waiting_room_timeout: 300 },
+  });
+  expect(res.status).toBe(201);
+  const botId = res.body!.botId as string;
+  const live = await viewWhen(
+    botId,
+    (v) => v.status === 'recording' && v.history.some((h) => h.code === 'bot_requested'),
+  );
+  // The request and the provider's first webhooks race; either order lands in this one workflow.
+  expect(live.history.find((h) => h.code === 'bot_requested')).toMatchObject({
+    source: 'api',
+    note: expect.stringMatching(/Notetaker/),
+  });
+
+  const removed = await fetch(`${stack.apiUrl}/bots/${botId}`, { method: 'DELETE' });
+  expect(removed.status).toBe(202);
+  expect(await removed.json()).toMatchObject({ workflowId: `meetingbaas:${botId}` });
+  const done = await viewWhen(botId, (v) => v.status === 'completed');
+  const codes = done.history.map((h) => h.code);
+  expect(codes).toEqual(expect.arrayContaining(['bot_leave_requested', 'call_ended', 'complete']));
+  expect(codes.indexOf('bot_leave_requested')).toBeLessThan(codes.indexOf('call_ended'));
+  expect(done.recording?.status).toBe('archived');
+  expect(stack.sim.faults.requestsTo(`/bots/${botId}`, 'DELETE')).toHaveLength(1);
+});
+
+test('webhooks that beat the start of the workflow land in the same meeting', async () => {
+  // The simulator reports `joining_call` right after answering POST /bots/, racing the child workflow start.
+  const res = await postBot({ meeting_url: meetingUrl(), bot_name: 'Racer', webhook_url: stack.webhookUrl });
+  const botId = res.body!.botId as string;
+  const v = await viewWhen(botId, (x) => x.history.length >= 5);
+  expect(v.workflowId).toBe(`meetingbaas:${botId}`);
+  expect(v.history.map((h) => h.code)).toEqual(
+    expect.arrayContaining(['bot_requested', 'joining_call', 'in_call_recording']),
+  );
+});
+
+test('429 with Retry-After from POST /bots/ is waited out and the bot is sent', async () => {
+  stack.sim.faults.add({ method: 'POST', pathPrefix: '/bots/', status: 429, retryAfterSeconds: 2, count: 1 });
+  const res = await postBot({ meeting_url: meetingUrl(), bot_name: 'Patient' });
+  expect(res.status).toBe(201);
+  const calls = stack.sim.faults.requestsTo('/bots/', 'POST').slice(-2);
+  expect(calls[0]!.faultStatus).toBe(429);
+  expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1900);
+});
+
+describe('refusals', () => {
+  test('an invalid request: 400 with the issues, nothing sent', async () => {
+    const sentBefore = stack.sim.meetingBaas.bots.sent.length;
+    const res = await postBot({ meeting_url: 'not a url', bot_name: '', surprise: true });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'invalid_payload' });
+    const paths = (res.body!.issues as { path: string }[]).map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['meeting_url', 'bot_name']));
+    expect(stack.sim.meetingBaas.bots.sent.length).toBe(sentBefore);
+  });
+
+  test('a bad Idempotency-Key header: 400', async () => {
+    const res = await postBot({ meeting_url: meetingUrl(), bot_name: 'x' }, { 'idempotency-key': 'a b' });
+    expect(res.status).toBe(400);
+  });
+
+  test('the provider refuses (a second bot to the same meeting): 422 provider_rejected with its reason', async () => {
+    const url = meetingUrl();
+    expect((await postBot({ meeting_url: url, bot_name: 'First' })).status).toBe(201);
+    const second = await postBot({ meeting_url: url, bot_name: 'Second' });
+    expect(second.status).toBe(422);
+    expect(second.body).toMatchObject({ error: 'provider_rejected', message: expect.stringMatching(/409/) });
+  });
+
+  test('DELETE of an unknown bot: 404; of an invalid id: 400', async () => {
+    expect((await fetch(`${stack.apiUrl}/bots/nobody-${Date.now()}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${stack.apiUrl}/bots/${'x'.repeat(300)}`, { method: 'DELETE' })).status).toBe(400);
+  });
+});

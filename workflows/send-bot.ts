@@ -1,0 +1,66 @@
+// POST /bots, durably: one run per request key, so a retried request never sends a second bot.
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ProviderEvent } from '../domain/events';
+import { meetingWorkflowId } from '../domain/ids';
+import {
+  MeetingProviderKey,
+  MeetingStatusKey,
+  PROVIDER_NAMES,
+  providerEventSignal,
+  type SendBotInput,
+  type SendBotResult,
+} from './definitions';
+import { meetingWorkflow } from './meeting';
+
+// A 4xx from the provider (bad meeting URL, duplicate bot, no credit) fails at once; 429/5xx are retried.
+const { createMeetingBaasBot } = wf.proxyActivities<Activities>({
+  summary: 'Send a Meeting BaaS bot',
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Sends the bot, then makes sure the meeting's workflow runs and knows the bot was sent by us. Webhooks may
+ * have started that workflow already (signal-with-start by the API): then the request joins it.
+ */
+export async function sendBotWorkflow({ request, meeting }: SendBotInput): Promise<SendBotResult> {
+  const { botId } = await createMeetingBaasBot({ request });
+  const workflowId = meetingWorkflowId('meetingbaas', botId);
+  try {
+    await wf.startChild(meetingWorkflow, {
+      workflowId,
+      args: [{ provider: 'meetingbaas', externalId: botId, ...meeting }],
+      // The meeting outlives this short request workflow.
+      parentClosePolicy: 'ABANDON',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: MeetingProviderKey, value: 'meetingbaas' },
+        { key: MeetingStatusKey, value: 'scheduled' },
+      ],
+      staticSummary: `${PROVIDER_NAMES.meetingbaas} ${botId}`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const event: ProviderEvent = {
+    provider: 'meetingbaas',
+    externalId: botId,
+    kind: 'scheduled',
+    code: 'bot_requested',
+    receivedAt: new Date(Date.now()).toISOString(),
+    source: 'api',
+    dedupeKey: 'bot_requested',
+    waitingRoomTimeoutSeconds: request.automatic_leave?.waiting_room_timeout,
+    note: `bot "${request.bot_name}" sent to ${request.meeting_url}`,
+  };
+  try {
+    await wf.getExternalWorkflowHandle(workflowId).signal(providerEventSignal, event);
+  } catch (err) {
+    // The meeting may already be over and closed (a very short meeting): nothing left to tell it.
+    wf.log.warn('could not tell the meeting about its bot request', { workflowId, error: String(err) });
+  }
+  return { botId, workflowId };
+}
