@@ -33,6 +33,11 @@ const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { botId: stri
   'no-transcript': played({ transcript: false }),
   reconciled: played({ words: 10 }, { include: 'statuses' }),
   'final-event-missing': played({ dataPublished: false }, { include: 'statuses' }),
+  'v2-completed': async (stack) => {
+    const m = stack.sim.meetingBaas.create({ words: 12 });
+    await stack.sim.meetingBaasV2.play(m.botId, { webhookUrl: stack.webhookUrl, duplicate: true });
+    return m.botId;
+  },
   'recording-url-refreshed': async (stack) => {
     const botId = await played({ words: 5, urlExpiresSeconds: 0 })(stack);
     await eventually(
