@@ -64,7 +64,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   wf.setHandler(providerEventSignal, apply);
 
   wf.setHandler(removeBotSignal, async () => {
-    if (removeRequested || meeting.view.provider !== 'meetingbaas') return;
+    // Once the call is over there is nothing to leave (the provider would answer 409).
+    const over = ['ended', 'collecting', 'completed', 'failed'].includes(meeting.status);
+    if (removeRequested || over || meeting.view.provider !== 'meetingbaas') return;
     removeRequested = true;
     meeting.remark({
       at: nowIso(),

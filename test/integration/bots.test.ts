@@ -1,5 +1,5 @@
 // POST /bots and DELETE /bots/:botId: a bot sent and removed through the service, against the simulator.
-import { postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
+import { eventually, postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -113,5 +113,29 @@ describe('refusals', () => {
   test('DELETE of an unknown bot: 404; of an invalid id: 400', async () => {
     expect((await fetch(`${stack.apiUrl}/bots/nobody-${Date.now()}`, { method: 'DELETE' })).status).toBe(404);
     expect((await fetch(`${stack.apiUrl}/bots/${'x'.repeat(300)}`, { method: 'DELETE' })).status).toBe(400);
+  });
+});
+
+describe('a provider slower than BOT_REQUEST_TIMEOUT_MS', () => {
+  let slow: Stack;
+  beforeAll(async () => {
+    slow = await startStack({ botRequestTimeoutMs: 500 });
+  });
+  afterAll(async () => {
+    await slow?.stop();
+  });
+
+  test('202 with the request id; the request goes on, and resending it answers the bot id', async () => {
+    slow.sim.faults.add({ method: 'POST', pathPrefix: '/bots/', status: 503, count: 2 });
+    const request = { meeting_url: meetingUrl(), bot_name: 'Slowpoke' };
+    const first = await postJson(`${slow.apiUrl}/bots`, request);
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ requestId: expect.stringMatching(/^meetingbaas-bot-request:body:/) });
+    const later = await eventually(
+      () => postJson(`${slow.apiUrl}/bots`, request),
+      (r) => r.status === 201,
+    );
+    expect(later.body).toMatchObject({ requestId: first.body!.requestId, botId: expect.any(String) });
+    expect(slow.sim.meetingBaas.bots.sent).toHaveLength(1);
   });
 });

@@ -133,3 +133,21 @@ describe('the refreshRecordingUrl Update', () => {
     expect(missing.status).toBe(404);
   });
 });
+
+test('once the meeting workflow has closed, the Update is refused with 404, never a 500', async () => {
+  const closing = await startStack({ lingerSeconds: 0 });
+  try {
+    const meeting = closing.sim.meetingBaas.create({ recordingBytes: 1000 });
+    await closing.sim.meetingBaas.play(meeting.botId, { webhookUrl: closing.webhookUrl });
+    await closing.client.workflow.getHandle(`meetingbaas:${meeting.botId}`).result();
+    const res = await fetch(`${closing.apiUrl}/meetings/meetingbaas/${meeting.botId}/recording-url`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'not_found' });
+    const removed = await fetch(`${closing.apiUrl}/bots/${meeting.botId}`, { method: 'DELETE' });
+    expect(removed.status).toBe(404);
+  } finally {
+    await closing.stop();
+  }
+});
