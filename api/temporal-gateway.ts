@@ -53,6 +53,14 @@ export interface GatewayOptions {
   botRequestTimeoutMs?: number;
 }
 
+/** Temporal's own (gRPC) errors become TemporalUnavailableError; anything else is returned as it is. */
+function unavailableOr(err: unknown): unknown {
+  if (err instanceof ServiceError || isGrpcServiceError(err)) {
+    return new TemporalUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
+  return err;
+}
+
 /** The innermost application failure of a workflow, update or activity failure: its message and type. */
 function refusal(err: WorkflowFailedError | WorkflowUpdateFailedError): RequestRefusedError {
   let cause: unknown = err.cause ?? err;
@@ -71,14 +79,11 @@ export class MeetingsGateway {
     private readonly options: GatewayOptions,
   ) {}
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(fn: () => Promise<T>, timeoutMs = this.options.callTimeoutMs): Promise<T> {
     try {
-      return await this.client.connection.withDeadline(Date.now() + this.options.callTimeoutMs, fn);
+      return await this.client.connection.withDeadline(Date.now() + timeoutMs, fn);
     } catch (err) {
-      if (err instanceof ServiceError || isGrpcServiceError(err)) {
-        throw new TemporalUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
-      }
-      throw err;
+      throw unavailableOr(err);
     }
   }
 
@@ -155,10 +160,7 @@ export class MeetingsGateway {
     } catch (err) {
       if (wait.aborted) return { state: 'pending', requestId: workflowId };
       if (err instanceof WorkflowFailedError) throw refusal(err);
-      if (err instanceof ServiceError || isGrpcServiceError(err)) {
-        throw new TemporalUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
-      }
-      throw err;
+      throw unavailableOr(err);
     }
   }
 
@@ -179,15 +181,10 @@ export class MeetingsGateway {
     const handle = this.client.workflow.getHandle(meetingWorkflowId(provider, externalId));
     try {
       // The Update may have to ask the provider: allow it more than a plain call.
-      return await this.client.connection.withDeadline(Date.now() + 3 * 60_000, () =>
-        handle.executeUpdate(refreshRecordingUrlUpdate),
-      );
+      return await this.call(() => handle.executeUpdate(refreshRecordingUrlUpdate), 3 * 60_000);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       if (err instanceof WorkflowUpdateFailedError) throw refusal(err);
-      if (err instanceof ServiceError || isGrpcServiceError(err)) {
-        throw new TemporalUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
-      }
       throw err;
     }
   }

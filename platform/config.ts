@@ -1,7 +1,7 @@
 import bytes from 'bytes';
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { WatchdogSettings } from '../domain/watchdog';
+import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 
 // Every setting of every process, read from the environment (and .env), validated once at start.
 
@@ -58,15 +58,31 @@ const configSchema = z.object({
     .refine((v) => bytes.parse(v) !== null && bytes.parse(v)! > 0, 'must be a size such as 64mb or 1048576')
     .transform((v) => bytes.parse(v)!),
   /** After the call ended, how long to wait for the final webhook before asking the provider's API. */
-  FINAL_DATA_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  FINAL_DATA_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_WATCHDOG.finalDataTimeoutSeconds),
   /** After the call ended, when to give up on the final data (the meeting fails `final_event_missing`). */
-  FINAL_DATA_DEADLINE_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  FINAL_DATA_DEADLINE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_WATCHDOG.finalDataDeadlineSeconds),
   /** The bot's waiting-room timeout when its request did not set one (Meeting BaaS's default). */
-  WAITING_ROOM_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(600),
+  WAITING_ROOM_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_WATCHDOG.waitingRoomTimeoutSeconds),
   /** Added to the provider's own timeouts before a watchdog steps in. */
-  WATCHDOG_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
+  WATCHDOG_GRACE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_WATCHDOG.graceSeconds),
   /** First wait between two questions to the provider's API while reconciling (doubles up to 30 min). */
-  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  RECONCILE_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_WATCHDOG.reconcileIntervalSeconds),
   /** How long POST /bots waits for the provider's answer before replying 202 (the request goes on). */
   BOT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** How long a finished meeting's workflow stays open to record late deliveries. */

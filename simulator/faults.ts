@@ -23,6 +23,8 @@ type Fault = z.infer<typeof faultSchema>;
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query string, without `?`. */
+  query: string;
   at: number;
   /** Set when a fault answered the request. */
   faultStatus?: number;
@@ -47,7 +49,12 @@ export class Faults {
 
   middleware(): RequestHandler {
     return (req, res, next) => {
-      const entry: LoggedRequest = { method: req.method, path: req.path, at: Date.now() };
+      const entry: LoggedRequest = {
+        method: req.method,
+        path: req.path,
+        query: req.originalUrl.split('?')[1] ?? '',
+        at: Date.now(),
+      };
       if (!req.path.startsWith('/sim/')) this.requests.push(entry);
       const fault = this.faults.find(
         (f) => f.count > 0 && req.path.startsWith(f.pathPrefix) && (!f.method || f.method === req.method),

@@ -124,15 +124,19 @@ export class MeetingBaasClient {
     };
   }
 
+  private v1MeetingData(botId: string, includeTranscripts: boolean) {
+    const query = `bot_id=${encodeURIComponent(botId)}&include_transcripts=${includeTranscripts}`;
+    return this.call('meeting data', `/bots/meeting_data?${query}`, v1MeetingDataSchema);
+  }
+
+  private async v2Bot(botId: string) {
+    return (await this.call('bot details', `/v2/bots/${encodeURIComponent(botId)}`, v2BotSchema)).data;
+  }
+
   /** Whether the bot's final data is published (v1 `GET /bots/meeting_data`, v2 `GET /v2/bots/{id}`). */
   async finalData(botId: string): Promise<FinalDataAnswer> {
-    const id = encodeURIComponent(botId);
     if (this.options.apiVersion === 'v1') {
-      const data = await this.call(
-        'meeting data',
-        `/bots/meeting_data?bot_id=${id}&include_transcripts=true`,
-        v1MeetingDataSchema,
-      );
+      const data = await this.v1MeetingData(botId, true);
       const { bot, transcripts } = data.bot_data;
       if (data.mp4 && bot.ended_at) {
         const speakers = [...new Set(transcripts.map((t) => t.speaker))];
@@ -170,7 +174,7 @@ export class MeetingBaasClient {
       };
     }
 
-    const { data } = await this.call('bot details', `/v2/bots/${id}`, v2BotSchema);
+    const data = await this.v2Bot(botId);
     if (data.status === 'completed') {
       return {
         state: 'ready',
@@ -195,28 +199,28 @@ export class MeetingBaasClient {
     return { state: 'pending', detail: `the bot's status is ${data.status}` };
   }
 
-  /** A freshly signed recording URL from the provider. */
+  /** A freshly signed recording URL from the provider (the v1 answer without its transcript). */
   async recordingUrl(botId: string): Promise<FreshUrl> {
-    const answer = await this.finalData(botId);
-    if (answer.state !== 'ready' || !answer.recordingUrl) {
-      throw ApplicationFailure.nonRetryable(
-        `Meeting BaaS has no recording for bot ${botId} (${answer.state === 'pending' ? answer.detail : answer.state})`,
-        'NoRecording',
-      );
+    const url =
+      this.options.apiVersion === 'v1'
+        ? (await this.v1MeetingData(botId, false)).mp4
+        : (await this.v2Bot(botId)).video;
+    if (!url) {
+      throw ApplicationFailure.nonRetryable(`Meeting BaaS has no recording for bot ${botId}`, 'NoRecording');
     }
-    return this.fresh(answer.recordingUrl);
+    return this.fresh(url);
   }
 
   /** A freshly signed v2 `transcription` artifact URL (the artifact exists in v2 only). */
   async transcriptionUrl(botId: string): Promise<string> {
-    const { data } = await this.call('bot details', `/v2/bots/${encodeURIComponent(botId)}`, v2BotSchema);
-    if (!data.transcription) {
+    const { transcription } = await this.v2Bot(botId);
+    if (!transcription) {
       throw ApplicationFailure.nonRetryable(
         `Meeting BaaS has no transcription for bot ${botId}`,
         'NoTranscript',
       );
     }
-    return data.transcription;
+    return transcription;
   }
 
   /** Sends a bot; returns its id. */

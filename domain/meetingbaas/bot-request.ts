@@ -39,9 +39,6 @@ export const botRequestSchema = z.strictObject({
 });
 export type BotRequest = z.infer<typeof botRequestSchema>;
 
-/** Meeting BaaS waits this long in a waiting room when the request does not say. */
-export const DEFAULT_WAITING_ROOM_TIMEOUT_SECONDS = 600;
-
 /** The v2 `POST /v2/bots` body for a request. */
 export function toV2CreateBot(request: BotRequest): Record<string, unknown> {
   const leave = request.automatic_leave;

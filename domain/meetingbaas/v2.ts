@@ -59,7 +59,6 @@ export const v2WebhookSchema = z.discriminatedUnion('event', [
   v2FailedSchema,
 ]);
 export type V2Webhook = z.infer<typeof v2WebhookSchema>;
-export type V2Completed = z.infer<typeof v2CompletedSchema>;
 /** Other v2 events (bot.chat_message, calendar.*) are not about collecting a meeting: answered 202. */
 export const V2_EVENT_TYPES: ReadonlySet<string> = new Set([
   'bot.status_change',

@@ -37,7 +37,6 @@ export class BotEndpoints {
   readonly sent: SentBot[] = [];
   /** The scenario every new bot follows (tests set recording size, transcript, ...). */
   scenario: ScenarioInput = {};
-  private readonly background = new Set<Promise<unknown>>();
 
   constructor(
     private readonly sim: MeetingBaasSim,
@@ -85,15 +84,9 @@ export class BotEndpoints {
     return true;
   }
 
-  /** Webhooks go out after the HTTP answer, as the provider's do. */
+  /** Webhooks go out after the HTTP answer, as the provider's do; a receiver that is down is its problem. */
   private later(p: Promise<unknown>): void {
-    const tracked = p.catch(() => undefined).finally(() => this.background.delete(tracked));
-    this.background.add(tracked);
-  }
-
-  /** Resolves once every webhook sent in the background has been answered. */
-  async idle(): Promise<void> {
-    while (this.background.size) await Promise.all([...this.background]);
+    p.catch(() => undefined);
   }
 
   routes(requireKey: RequestHandler): Router {

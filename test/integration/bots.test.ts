@@ -3,7 +3,8 @@ import { eventually, postJson, startStack, type Stack, viewWhenOn } from '../hel
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // Finished meetings stay open a while, as in production, so DELETE can reach them.
+  stack = await startStack({ lingerSeconds: 60 });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -84,6 +85,18 @@ test('429 with Retry-After from POST /bots/ is waited out and the bot is sent', 
   const calls = stack.sim.faults.requestsTo('/bots/', 'POST').slice(-2);
   expect(calls[0]!.faultStatus).toBe(429);
   expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1900);
+});
+
+test('DELETE once the call is over is accepted but asks the provider nothing', async () => {
+  const meeting = stack.sim.meetingBaas.create({ recordingBytes: 1000 });
+  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
+  await viewWhen(meeting.botId, (v) => v.status === 'completed');
+  const res = await fetch(`${stack.apiUrl}/bots/${meeting.botId}`, { method: 'DELETE' });
+  expect(res.status).toBe(202);
+  // A query after the signal sees its effect: the handler ran, and it left no trace and made no call.
+  const v = await viewWhen(meeting.botId, () => true);
+  expect(v.history.map((h) => h.code)).not.toContain('bot_leave_requested');
+  expect(stack.sim.faults.requestsTo(`/bots/${meeting.botId}`, 'DELETE')).toHaveLength(0);
 });
 
 describe('refusals', () => {

@@ -368,3 +368,34 @@ test('the view stays valid against the MeetingView schema through a messy sequen
   expect(meetingViewSchema.safeParse(m.view).success).toBe(true);
   expect(m.view.history).toHaveLength(5);
 });
+
+describe('what this service adds to the history', () => {
+  test("a bot's own waiting-room timeout is kept from the first event that names it", () => {
+    const meeting = new Meeting('meetingbaas', BOT);
+    meeting.apply({ ...joining(t(0)), waitingRoomTimeoutSeconds: 120 });
+    meeting.apply({ ...waiting(t(1)), waitingRoomTimeoutSeconds: 900 });
+    expect(meeting.waitingRoomTimeoutSeconds).toBe(120);
+  });
+
+  test('a remark is in the history, never applied, and does not move the state', () => {
+    const meeting = new Meeting('meetingbaas', BOT);
+    meeting.apply(recording(t(0)));
+    meeting.remark({ at: t(1), code: 'bot_leave_requested', source: 'api', note: 'asked' });
+    expect(meeting.status).toBe('recording');
+    expect(meeting.view.history.at(-1)).toEqual({
+      at: t(1),
+      code: 'bot_leave_requested',
+      source: 'api',
+      status: 'recording',
+      applied: false,
+      note: 'asked',
+    });
+  });
+
+  test("an event that is not applied keeps its own note beside the table's reason", () => {
+    const meeting = new Meeting('meetingbaas', BOT);
+    meeting.apply(recording(t(0)));
+    meeting.apply({ ...status('scheduled', 'bot_requested', t(1)), note: 'bot "N" sent' });
+    expect(meeting.view.history.at(-1)!.note).toBe('bot "N" sent; no transition from recording on scheduled');
+  });
+});
