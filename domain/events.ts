@@ -33,6 +33,8 @@ export const providerEventSchema = z.object({
   hasTranscript: z.boolean().optional(),
   /** The bot's waiting-room timeout, when this service sent the bot and the request set one. */
   waitingRoomTimeoutSeconds: z.number().int().positive().optional(),
+  /** The meeting's title, when the provider names it (Webex meetings). */
+  title: z.string().max(500).optional(),
   /** Speakers named by the provider (small: names only). */
   speakers: z.array(z.string()).optional(),
   /** The raw provider payload when small... */

@@ -27,7 +27,10 @@ export const LIFECYCLE_EVENTS = [
   'ended_unadmitted', // call over and the bot was never let in (rejected, waiting room timeout, bad URL)
   'final_data', // provider says the data is ready (Meeting BaaS `complete`)
   'final_failure', // provider says nothing will come (Meeting BaaS `failed`)
+  'asset_published', // provider published an asset of the meeting (Webex recordings/transcripts created)
+  'collect', // internal: start looking for the assets the provider publishes on its own (Webex, after ended)
   'collected', // internal: every asset archived or marked unavailable
+  'collection_failed', // internal: nothing could be collected, for a reason retrying cannot fix
   'unknown', // a code this service does not know: recorded, never moves the state
 ] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
@@ -40,6 +43,8 @@ type Row = Partial<Record<LifecycleEvent, MeetingStatus>>;
 const towardsEnd: Row = {
   ended: 'ended',
   ended_unadmitted: 'ended',
+  // Webex publishes a meeting's recordings and transcripts only once it is over.
+  asset_published: 'ended',
   final_data: 'collecting',
   final_failure: 'failed',
 };
@@ -73,8 +78,13 @@ export const TRANSITIONS: Readonly<Record<MeetingStatus, Row>> = {
   in_call: { in_call: 'in_call', recording: 'recording', paused: 'paused', ...towardsEnd },
   recording: { recording: 'recording', paused: 'paused', ...towardsEnd },
   paused: { paused: 'paused', recording: 'recording', ...towardsEnd },
-  ended: { final_data: 'collecting', final_failure: 'failed' },
-  collecting: { collected: 'completed' },
+  ended: {
+    final_data: 'collecting',
+    final_failure: 'failed',
+    asset_published: 'ended',
+    collect: 'collecting',
+  },
+  collecting: { collected: 'completed', collection_failed: 'failed', asset_published: 'collecting' },
   completed: {},
   failed: {},
 };

@@ -9,7 +9,7 @@ import {
   type MeetingStatus,
   TERMINAL_STATUSES,
 } from './lifecycle';
-import type { MeetingView, RecordingView, TranscriptView } from './view';
+import type { MeetingView, ParticipantsView, RecordingView, TranscriptView } from './view';
 
 export type ApplyOutcome = 'applied' | 'recorded' | 'duplicate';
 
@@ -54,6 +54,7 @@ export class Meeting {
     const view = this.view;
     const at = event.occurredAt ?? event.receivedAt;
     this.waitingRoomTimeoutSeconds ??= event.waitingRoomTimeoutSeconds;
+    if (event.title) view.title = event.title;
 
     if (END_EVENTS.has(event.kind)) {
       if (event.occurredAt) view.endedAt = earliest(view.endedAt, event.occurredAt);
@@ -98,19 +99,37 @@ export class Meeting {
               status: 'unavailable',
               reason: 'the final data has no transcript (transcription was not enabled)',
             };
+    } else if (event.kind === 'collect') {
+      // The provider publishes the assets on its own schedule: all three are looked for.
+      view.endedAt ??= event.receivedAt;
+      view.recording = { status: 'pending' };
+      view.transcript = { status: 'pending' };
+      view.participants = { status: 'pending' };
     }
     this.record(event, at, true, event.note);
     return 'applied';
   }
 
-  /** Results of collection; once nothing is pending the meeting is `completed`. */
-  collected(result: { recording?: RecordingView; transcript?: TranscriptView }): void {
+  /**
+   * Results of collection; once nothing is pending the meeting is `completed`, or `failed` with `failure`
+   * when the collector found that nothing could be collected.
+   */
+  collected(result: {
+    recording?: RecordingView;
+    transcript?: TranscriptView;
+    participants?: ParticipantsView;
+    failure?: { code: string; message: string };
+  }): void {
     if (result.recording) this.view.recording = result.recording;
     if (result.transcript) this.view.transcript = result.transcript;
+    if (result.participants) this.view.participants = result.participants;
     const assets = [this.view.recording, this.view.transcript, this.view.participants];
     if (assets.some((a) => a?.status === 'pending')) return;
-    const decision = decide({ status: this.view.status, admission: this.admission }, 'collected');
-    if (decision.applied) this.view.status = decision.next.status;
+    const state = { status: this.view.status, admission: this.admission };
+    const decision = decide(state, result.failure ? 'collection_failed' : 'collected');
+    if (!decision.applied) return;
+    this.view.status = decision.next.status;
+    if (result.failure) this.view.error = result.failure;
   }
 
   /** Something this service did or learnt (not a provider event): in the history, never moving the state. */

@@ -18,12 +18,24 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export const recordingViewSchema = z.object({
+/** One file of a recording that the provider split (Webex: a recording stopped and restarted). */
+export const recordingPartSchema = z.object({
+  id: z.string(),
   status: z.enum(ASSET_STATUSES),
-  sourceUrlExpiresAt: z.string().optional(),
   archive: archiveRefSchema.optional(),
   durationSeconds: z.number().optional(),
   reason: z.string().optional(),
+});
+
+export const recordingViewSchema = z.object({
+  status: z.enum(ASSET_STATUSES),
+  sourceUrlExpiresAt: z.string().optional(),
+  /** The first (or only) file; every file is in `parts` when the provider gives several. */
+  archive: archiveRefSchema.optional(),
+  /** All parts together. */
+  durationSeconds: z.number().optional(),
+  reason: z.string().optional(),
+  parts: z.array(recordingPartSchema).optional(),
 });
 
 export const transcriptViewSchema = z.object({
@@ -32,6 +44,8 @@ export const transcriptViewSchema = z.object({
   utterances: z.number().int().optional(),
   speakers: z.array(z.string()).optional(),
   reason: z.string().optional(),
+  /** The provider's own transcript files, archived as they came (Webex: VTT and TXT). */
+  files: z.object({ vtt: archiveRefSchema.optional(), txt: archiveRefSchema.optional() }).optional(),
 });
 
 export const participantsViewSchema = z.object({
@@ -59,3 +73,5 @@ export const meetingViewSchema = z.object({
 export type MeetingView = z.infer<typeof meetingViewSchema>;
 export type RecordingView = z.infer<typeof recordingViewSchema>;
 export type TranscriptView = z.infer<typeof transcriptViewSchema>;
+export type ParticipantsView = z.infer<typeof participantsViewSchema>;
+export type RecordingPart = z.infer<typeof recordingPartSchema>;

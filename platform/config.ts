@@ -1,93 +1,123 @@
 import bytes from 'bytes';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 
 // Every setting of every process, read from the environment (and .env), validated once at start.
 
 const optionalString = z.string().min(1).optional();
+const flag = z
+  .enum(['true', 'false', '1', '0'], 'must be true or false')
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
 
-const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
-  TEMPORAL_ADDRESS: hostPort.optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_API_KEY: optionalString,
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('meetings'),
-  /** How long the API waits for Temporal before answering 503. */
-  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    TEMPORAL_ADDRESS: hostPort.optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('meetings'),
+    /** How long the API waits for Temporal before answering 503. */
+    TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 
-  MEETINGBAAS_API_KEY: optionalString,
-  MEETINGBAAS_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
-  MEETINGBAAS_API_URL: z.url().default('https://api.meetingbaas.com'),
-  /** Which Meeting BaaS REST API the service calls (sending bots, reconciling, refreshing URLs). */
-  MEETINGBAAS_API_VERSION: z.enum(['v1', 'v2']).default('v1'),
-  WEBEX_WEBHOOK_SECRET: optionalString,
-  WEBEX_ACCESS_TOKEN: optionalString,
-  WEBEX_API_URL: z.url().default('https://webexapis.com/v1'),
+    MEETINGBAAS_API_KEY: optionalString,
+    MEETINGBAAS_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
+    MEETINGBAAS_API_URL: z.url().default('https://api.meetingbaas.com'),
+    /** Which Meeting BaaS REST API the service calls (sending bots, reconciling, refreshing URLs). */
+    MEETINGBAAS_API_VERSION: z.enum(['v1', 'v2']).default('v1'),
+    WEBEX_WEBHOOK_SECRET: optionalString,
+    WEBEX_ACCESS_TOKEN: optionalString,
+    WEBEX_API_URL: z.url().default('https://webexapis.com/v1'),
+    /** The OAuth refresh-token flow (all three, instead of WEBEX_ACCESS_TOKEN): tokens renewed before expiry. */
+    WEBEX_CLIENT_ID: optionalString,
+    WEBEX_CLIENT_SECRET: optionalString,
+    WEBEX_REFRESH_TOKEN: optionalString,
+    /** Turn on automatic recording of every Webex meeting created (meetings.created webhook). */
+    WEBEX_AUTO_RECORD: flag,
+    /** After a Webex meeting ended, how long to look for its recordings and transcript. */
+    WEBEX_ASSET_DEADLINE_SECONDS: seconds(DEFAULT_WEBEX_COLLECTION.assetDeadlineSeconds),
+    /** First pause between two looks for them (doubling up to WEBEX_ASSET_POLL_MAX_SECONDS). */
+    WEBEX_ASSET_POLL_SECONDS: seconds(DEFAULT_WEBEX_COLLECTION.pollIntervalSeconds),
+    WEBEX_ASSET_POLL_MAX_SECONDS: seconds(DEFAULT_WEBEX_COLLECTION.maxPollIntervalSeconds),
 
-  ARCHIVE_DIR: z.string().min(1).default('./data/archive'),
-  DOWNLOAD_ALLOWED_HOSTS: z
-    .string()
-    .default('*.amazonaws.com,*.meetingbaas.com,*.webex.com,*.wbx2.com')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(
-          z
-            .string()
-            .regex(
-              /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/,
-              'host patterns look like example.com, *.example.com or localhost:4010',
-            ),
-        )
-        .min(1),
-    ),
-  /** Largest webhook body accepted; a 4-hour meeting's `complete` with its transcript fits well below. */
-  WEBHOOK_BODY_LIMIT: z
-    .string()
-    .default('64mb')
-    .refine((v) => bytes.parse(v) !== null && bytes.parse(v)! > 0, 'must be a size such as 64mb or 1048576')
-    .transform((v) => bytes.parse(v)!),
-  /** After the call ended, how long to wait for the final webhook before asking the provider's API. */
-  FINAL_DATA_TIMEOUT_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(DEFAULT_WATCHDOG.finalDataTimeoutSeconds),
-  /** After the call ended, when to give up on the final data (the meeting fails `final_event_missing`). */
-  FINAL_DATA_DEADLINE_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(DEFAULT_WATCHDOG.finalDataDeadlineSeconds),
-  /** The bot's waiting-room timeout when its request did not set one (Meeting BaaS's default). */
-  WAITING_ROOM_TIMEOUT_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(DEFAULT_WATCHDOG.waitingRoomTimeoutSeconds),
-  /** Added to the provider's own timeouts before a watchdog steps in. */
-  WATCHDOG_GRACE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_WATCHDOG.graceSeconds),
-  /** First wait between two questions to the provider's API while reconciling (doubles up to 30 min). */
-  RECONCILE_INTERVAL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(DEFAULT_WATCHDOG.reconcileIntervalSeconds),
-  /** How long POST /bots waits for the provider's answer before replying 202 (the request goes on). */
-  BOT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  /** How long a finished meeting's workflow stays open to record late deliveries. */
-  MEETING_LINGER_SECONDS: z.coerce.number().int().min(0).default(3600),
-});
+    ARCHIVE_DIR: z.string().min(1).default('./data/archive'),
+    DOWNLOAD_ALLOWED_HOSTS: z
+      .string()
+      .default('*.amazonaws.com,*.meetingbaas.com,*.webex.com,*.wbx2.com')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/,
+                'host patterns look like example.com, *.example.com or localhost:4010',
+              ),
+          )
+          .min(1),
+      ),
+    /** Largest webhook body accepted; a 4-hour meeting's `complete` with its transcript fits well below. */
+    WEBHOOK_BODY_LIMIT: z
+      .string()
+      .default('64mb')
+      .refine((v) => bytes.parse(v) !== null && bytes.parse(v)! > 0, 'must be a size such as 64mb or 1048576')
+      .transform((v) => bytes.parse(v)!),
+    /** After the call ended, how long to wait for the final webhook before asking the provider's API. */
+    FINAL_DATA_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_WATCHDOG.finalDataTimeoutSeconds),
+    /** After the call ended, when to give up on the final data (the meeting fails `final_event_missing`). */
+    FINAL_DATA_DEADLINE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_WATCHDOG.finalDataDeadlineSeconds),
+    /** The bot's waiting-room timeout when its request did not set one (Meeting BaaS's default). */
+    WAITING_ROOM_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_WATCHDOG.waitingRoomTimeoutSeconds),
+    /** Added to the provider's own timeouts before a watchdog steps in. */
+    WATCHDOG_GRACE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_WATCHDOG.graceSeconds),
+    /** First wait between two questions to the provider's API while reconciling (doubles up to 30 min). */
+    RECONCILE_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_WATCHDOG.reconcileIntervalSeconds),
+    /** How long POST /bots waits for the provider's answer before replying 202 (the request goes on). */
+    BOT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** How long a finished meeting's workflow stays open to record late deliveries. */
+    MEETING_LINGER_SECONDS: z.coerce.number().int().min(0).default(3600),
+  })
+  .superRefine((config, ctx) => {
+    const oauth = ['WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'WEBEX_REFRESH_TOKEN'] as const;
+    const set = oauth.filter((name) => config[name] !== undefined);
+    if (set.length > 0 && set.length < oauth.length) {
+      for (const name of oauth.filter((n) => config[n] === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `needed with ${set.join(' and ')} (OAuth refresh flow)`,
+        });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -99,6 +129,15 @@ export function watchdogSettings(config: Config): WatchdogSettings {
     waitingRoomTimeoutSeconds: config.WAITING_ROOM_TIMEOUT_SECONDS,
     graceSeconds: config.WATCHDOG_GRACE_SECONDS,
     reconcileIntervalSeconds: config.RECONCILE_INTERVAL_SECONDS,
+  };
+}
+
+/** How Webex meetings look for their assets, as configured. */
+export function webexCollectionSettings(config: Config): WebexCollectionSettings {
+  return {
+    assetDeadlineSeconds: config.WEBEX_ASSET_DEADLINE_SECONDS,
+    pollIntervalSeconds: config.WEBEX_ASSET_POLL_SECONDS,
+    maxPollIntervalSeconds: config.WEBEX_ASSET_POLL_MAX_SECONDS,
   };
 }
 

@@ -16,22 +16,23 @@ type Cell = MeetingStatus | null;
 /* prettier-ignore */
 const COLUMNS: readonly LifecycleEvent[] = [
   'scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused',
-  'ended', 'ended_unadmitted', 'final_data', 'final_failure', 'collected', 'unknown',
+  'ended', 'ended_unadmitted', 'final_data', 'final_failure', 'asset_published', 'collect', 'collected',
+  'collection_failed', 'unknown',
 ];
 
 /* prettier-ignore */
 const MATRIX: Record<MeetingStatus, readonly Cell[]> = {
-  //            scheduled    joining    waiting_room    in_call    recording    paused    ended    ended_unadm  final_data    final_failure collected    unknown
-  scheduled:    ['scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
-  joining:      [_,           'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
-  waiting_room: [_,           _,         'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
-  in_call:      [_,           _,         _,              'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
-  recording:    [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
-  paused:       [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     _,           _],
-  ended:        [_,           _,         _,              _,         _,           _,        _,       _,           'collecting', 'failed',     _,           _],
-  collecting:   [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            'completed', _],
-  completed:    [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,           _],
-  failed:       [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,           _],
+  //            scheduled    joining    waiting_room    in_call    recording    paused    ended    ended_unadm  final_data    final_failure asset_publ    collect       collected    coll_failed unknown
+  scheduled:    ['scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _],
+  joining:      [_,           'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _],
+  waiting_room: [_,           _,         'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _],
+  in_call:      [_,           _,         _,              'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _],
+  recording:    [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _],
+  paused:       [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _],
+  ended:        [_,           _,         _,              _,         _,           _,        _,       _,           'collecting', 'failed',     'ended',      'collecting', _,           _,          _],
+  collecting:   [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            'collecting', _,            'completed', 'failed',   _],
+  completed:    [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,            _,            _,           _,          _],
+  failed:       [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,            _,            _,           _,          _],
 };
 
 const cases: Array<[MeetingStatus, LifecycleEvent, Cell]> = MEETING_STATUSES.flatMap((status) =>
