@@ -9,9 +9,17 @@ import { botRoutes } from './meetingbaas/bots';
 import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
 import { meetingRoutes } from './meetings';
 import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
+import { webexWebhookRoutes } from './webex/webhook';
 
 export interface AppDeps {
-  config: Pick<Config, 'MEETINGBAAS_API_KEY' | 'MEETINGBAAS_WEBHOOK_SECRET' | 'WEBHOOK_BODY_LIMIT'>;
+  config: Pick<
+    Config,
+    | 'MEETINGBAAS_API_KEY'
+    | 'MEETINGBAAS_WEBHOOK_SECRET'
+    | 'WEBEX_WEBHOOK_SECRET'
+    | 'WEBEX_AUTO_RECORD'
+    | 'WEBHOOK_BODY_LIMIT'
+  >;
   gateway: MeetingsGateway;
   archive: FileArchive;
   log: Logger;
@@ -38,6 +46,15 @@ export function createApp(deps: AppDeps): express.Express {
       bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
       gateway: deps.gateway,
       archive: deps.archive,
+      log: deps.log,
+    }),
+  );
+  app.use(
+    webexWebhookRoutes({
+      webhookSecret: deps.config.WEBEX_WEBHOOK_SECRET,
+      autoRecord: deps.config.WEBEX_AUTO_RECORD,
+      bodyLimit: deps.config.WEBHOOK_BODY_LIMIT,
+      gateway: deps.gateway,
       log: deps.log,
     }),
   );

@@ -1,7 +1,7 @@
 // The API process: webhooks in, meeting views out.
 import { Client, Connection } from '@temporalio/client';
 import { FileArchive } from '../platform/archive';
-import { loadConfigOrExit, watchdogSettings } from '../platform/config';
+import { loadConfigOrExit, watchdogSettings, webexCollectionSettings } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { temporalConnectConfig } from '../platform/temporal';
 import { createApp } from './app';
@@ -19,6 +19,7 @@ function main(): void {
     callTimeoutMs: config.TEMPORAL_CALL_TIMEOUT_MS,
     lingerSeconds: config.MEETING_LINGER_SECONDS,
     watchdog: watchdogSettings(config),
+    webex: webexCollectionSettings(config),
     botRequestTimeoutMs: config.BOT_REQUEST_TIMEOUT_MS,
   });
   const app = createApp({ config, gateway, archive: new FileArchive(config.ARCHIVE_DIR), log });

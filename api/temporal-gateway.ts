@@ -13,6 +13,7 @@ import { meetingWorkflowId, type Provider } from '../domain/ids';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { MeetingView } from '../domain/view';
 import type { WatchdogSettings } from '../domain/watchdog';
+import type { WebexCollectionSettings } from '../domain/webex/collection';
 import {
   MEETING_WORKFLOW_TYPE,
   MeetingProviderKey,
@@ -23,11 +24,13 @@ import {
   refreshRecordingUrlUpdate,
   removeBotSignal,
   SEND_BOT_WORKFLOW_TYPE,
+  WEBEX_AUTO_RECORD_WORKFLOW_TYPE,
   type MeetingSettings,
   type MeetingWorkflowInput,
   type RecordingUrl,
   type SendBotInput,
   type SendBotResult,
+  type WebexAutoRecordInput,
 } from '../workflows/definitions';
 
 /** Temporal could not be reached or did not answer in time: the caller should retry later. */
@@ -49,6 +52,7 @@ export interface GatewayOptions {
   callTimeoutMs: number;
   lingerSeconds: number;
   watchdog?: WatchdogSettings;
+  webex?: WebexCollectionSettings;
   /** How long POST /bots waits for the provider before answering 202. */
   botRequestTimeoutMs?: number;
 }
@@ -122,7 +126,35 @@ export class MeetingsGateway {
   }
 
   private meetingSettings(): MeetingSettings {
-    return { lingerSeconds: this.options.lingerSeconds, watchdog: this.options.watchdog };
+    return {
+      lingerSeconds: this.options.lingerSeconds,
+      watchdog: this.options.watchdog,
+      webex: this.options.webex,
+    };
+  }
+
+  /**
+   * Starts the workflow that turns on a Webex meeting's automatic recording, once per meeting id: a
+   * redelivered `created` joins the first run (one that failed may be tried again).
+   */
+  async enableWebexAutoRecord(meetingId: string): Promise<{ workflowId: string }> {
+    const workflowId = `webex-auto-record:${meetingId}`;
+    const input: WebexAutoRecordInput = { meetingId };
+    try {
+      await this.call(() =>
+        this.client.workflow.start(WEBEX_AUTO_RECORD_WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: this.options.taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          staticSummary: `Turn on automatic recording of Webex meeting ${meetingId}`,
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return { workflowId };
   }
 
   /**

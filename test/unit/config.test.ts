@@ -103,9 +103,23 @@ describe('parseConfig', () => {
     ['DOWNLOAD_ALLOWED_HOSTS', { DOWNLOAD_ALLOWED_HOSTS: 'https://example.com/' }],
     ['DOWNLOAD_ALLOWED_HOSTS', { DOWNLOAD_ALLOWED_HOSTS: ' , ' }],
     ['MEETING_LINGER_SECONDS', { MEETING_LINGER_SECONDS: 'forever' }],
+    ['WEBEX_AUTO_RECORD', { WEBEX_AUTO_RECORD: 'sometimes' }],
+    ['WEBEX_ASSET_DEADLINE_SECONDS', { WEBEX_ASSET_DEADLINE_SECONDS: '0' }],
+    ['WEBEX_CLIENT_SECRET', { WEBEX_CLIENT_ID: 'id', WEBEX_REFRESH_TOKEN: 'r' }],
   ])('a bad %s is named in the error', (name, env) => {
     const err = configError(env);
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toContain(name);
+  });
+
+  test('Webex: auto-record is a flag, off by default; the OAuth settings come together or not at all', () => {
+    expect(parseConfig({}).WEBEX_AUTO_RECORD).toBe(false);
+    expect(parseConfig({ WEBEX_AUTO_RECORD: 'true' }).WEBEX_AUTO_RECORD).toBe(true);
+    expect(parseConfig({ WEBEX_AUTO_RECORD: '0' }).WEBEX_AUTO_RECORD).toBe(false);
+    const oauth = { WEBEX_CLIENT_ID: 'id', WEBEX_CLIENT_SECRET: 's3cret', WEBEX_REFRESH_TOKEN: 'r' };
+    expect(parseConfig(oauth)).toMatchObject(oauth);
+    const err = configError({ WEBEX_CLIENT_ID: 'id', WEBEX_CLIENT_SECRET: 's3cret' });
+    expect(err.message).toContain('WEBEX_REFRESH_TOKEN');
+    expect(err.message).not.toContain('s3cret');
   });
 });
