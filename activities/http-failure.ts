@@ -37,6 +37,11 @@ export function failureFromResponse(
       retryAfterMs(res.headers.get('retry-after')) ?? rateLimitResetMs(res.headers.get('x-ratelimit-reset'));
     return ApplicationFailure.create({ message, type: 'RateLimited', details, nextRetryDelay: delay });
   }
+  if (res.status === 423) {
+    // Webex: the resource is not ready yet (e.g. still being processed); Retry-After says when to ask again.
+    const delay = retryAfterMs(res.headers.get('retry-after'));
+    return ApplicationFailure.create({ message, type: 'Locked', details, nextRetryDelay: delay });
+  }
   if (RETRYABLE.has(res.status) || res.status >= 500) {
     return ApplicationFailure.create({ message, type: 'ProviderUnavailable', details });
   }

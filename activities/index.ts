@@ -3,12 +3,15 @@ import type { MeetingBaasClient } from './meetingbaas/client';
 import { meetingBaasProviderActivities } from './meetingbaas/provider';
 import { meetingBaasTranscriptActivities } from './meetingbaas/transcript';
 import { recordingActivities } from './recording';
+import type { WebexClient } from './webex/client';
+import { webexActivities } from './webex/activities';
 
 /** What the activities need: the archive, the hosts recordings may come from, the providers' clients. */
 export interface ActivityDeps {
   archive: FileArchive;
   allowedHosts: readonly string[];
   meetingBaas: MeetingBaasClient;
+  webex: WebexClient;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */
@@ -23,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
       freshTranscriptionUrl: (botId) => deps.meetingBaas.transcriptionUrl(botId),
     }),
     ...meetingBaasProviderActivities(deps),
+    ...webexActivities(deps),
   };
 }
 

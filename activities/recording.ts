@@ -31,6 +31,78 @@ export interface ArchiveRecordingInput {
   urlExpiresAt?: string;
 }
 
+/** A download into the archive whose URL may expire (see downloadToArchive). */
+export interface DownloadToArchiveInput {
+  archive: FileArchive;
+  allowedHosts: readonly string[];
+  /** Archive key, e.g. `meetingbaas/<id>/recording.mp4`. */
+  key: string;
+  url: string;
+  /** When `url` stops working, if known: a URL about to expire is refreshed first. */
+  urlExpiresAt?: string;
+  /**
+   * A newly signed URL, for a URL about to expire or refused by the storage (403); asked at most once per
+   * call. Without it, such a URL is downloaded (or fails) as it is.
+   */
+  refresh?: (why: string) => Promise<string>;
+}
+
+/**
+ * Streams `url` into the archive at `key` with its size and sha256, heartbeating progress (call it inside an
+ * activity); every redirect is checked against the allowed hosts too. Shared by every provider's recording.
+ */
+export async function downloadToArchive({
+  archive,
+  allowedHosts,
+  key,
+  url,
+  urlExpiresAt,
+  refresh,
+}: DownloadToArchiveInput): Promise<ArchiveRef> {
+  const ctx = Context.current();
+  let refreshed = false;
+  const renew = async (why: string) => {
+    url = await refresh!(why);
+    refreshed = true;
+  };
+  if (refresh && urlExpiresAt && Date.parse(urlExpiresAt) - Date.now() < EXPIRY_MARGIN_MS) {
+    await renew(`the URL expires at ${urlExpiresAt}`);
+  }
+
+  const open = (start: string) => fetchAllowed(start, allowedHosts, 'recording', ctx.cancellationSignal);
+  let res = await open(url);
+  // Presigned storage URLs answer 403 once expired: get a new one from the provider, once.
+  if (res.status === 403 && refresh && !refreshed) {
+    await res.body?.cancel();
+    await renew('the download was refused (403): the URL has expired');
+    res = await open(url);
+  }
+  if (!res.ok || !res.body) {
+    await res.body?.cancel();
+    throw failureFromResponse(res, 'recording download');
+  }
+
+  const length = res.headers.get('content-length');
+  const expectedBytes = length && /^\d+$/.test(length) ? Number(length) : undefined;
+  let lastBeat = Date.now();
+  try {
+    return await archive.putStream(key, Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), {
+      // A connection cut mid-body can end the stream without an error: never archive a short file.
+      expectedBytes,
+      onProgress: (bytes) => {
+        const now = Date.now();
+        if (now - lastBeat < HEARTBEAT_EVERY_MS) return;
+        lastBeat = now;
+        ctx.heartbeat({ bytes, expectedBytes });
+      },
+    });
+  } catch (err) {
+    if (err instanceof IncompleteStreamError)
+      throw ApplicationFailure.retryable(`recording download: ${err.message}`, 'ShortDownload');
+    throw err;
+  }
+}
+
 export function recordingActivities({ archive, allowedHosts, refreshers = {} }: RecordingDeps) {
   return {
     /**
@@ -43,54 +115,20 @@ export function recordingActivities({ archive, allowedHosts, refreshers = {} }: 
       url,
       urlExpiresAt,
     }: ArchiveRecordingInput): Promise<ArchiveRef> {
-      const ctx = Context.current();
       const refresher = refreshers[provider];
-      let refreshed = false;
-      const refresh = async (why: string) => {
-        log.info('refreshing the recording URL', { provider, externalId, why });
-        url = (await refresher!(externalId)).url;
-        refreshed = true;
-      };
-      if (refresher && urlExpiresAt && Date.parse(urlExpiresAt) - Date.now() < EXPIRY_MARGIN_MS) {
-        await refresh(`the URL expires at ${urlExpiresAt}`);
-      }
-
-      const open = (start: string) => fetchAllowed(start, allowedHosts, 'recording', ctx.cancellationSignal);
-      let res = await open(url);
-      // Presigned storage URLs answer 403 once expired: get a new one from the provider, once.
-      if (res.status === 403 && refresher && !refreshed) {
-        await res.body?.cancel();
-        await refresh('the download was refused (403): the URL has expired');
-        res = await open(url);
-      }
-      if (!res.ok || !res.body) {
-        await res.body?.cancel();
-        throw failureFromResponse(res, 'recording download');
-      }
-
-      const length = res.headers.get('content-length');
-      const expectedBytes = length && /^\d+$/.test(length) ? Number(length) : undefined;
-      let lastBeat = Date.now();
-      try {
-        return await archive.putStream(
-          `${provider}/${externalId}/recording.mp4`,
-          Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-          {
-            // A connection cut mid-body can end the stream without an error: never archive a short file.
-            expectedBytes,
-            onProgress: (bytes) => {
-              const now = Date.now();
-              if (now - lastBeat < HEARTBEAT_EVERY_MS) return;
-              lastBeat = now;
-              ctx.heartbeat({ bytes, expectedBytes });
-            },
-          },
-        );
-      } catch (err) {
-        if (err instanceof IncompleteStreamError)
-          throw ApplicationFailure.retryable(`recording download: ${err.message}`, 'ShortDownload');
-        throw err;
-      }
+      return downloadToArchive({
+        archive,
+        allowedHosts,
+        key: `${provider}/${externalId}/recording.mp4`,
+        url,
+        urlExpiresAt,
+        refresh: refresher
+          ? async (why) => {
+              log.info('refreshing the recording URL', { provider, externalId, why });
+              return (await refresher(externalId)).url;
+            }
+          : undefined,
+      });
     },
   };
 }

@@ -8,23 +8,36 @@ import path from 'node:path';
 import type { MeetingView } from '../domain/view';
 import type { PlayOptions } from '../simulator/meetingbaas/routes';
 import type { ScenarioInput } from '../simulator/meetingbaas/scenario';
+import type { WebexScenarioInput } from '../simulator/webex/routes';
+import type { WebexEvent, WebexResource } from '../simulator/webex/webhooks';
 import { startEphemeralTemporal } from '../test/helpers/ephemeral-temporal';
 import { eventually, quietRuntime, startStack } from '../test/helpers/stack';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
-/** Plays a meeting's webhooks to the stack and returns its bot id. */
+/** Plays a meeting's webhooks to the stack and returns its workflow id. */
 const played =
   (meeting: ScenarioInput, play: Partial<PlayOptions> = {}) =>
   async (stack: Stack): Promise<string> => {
     const m = stack.sim.meetingBaas.create(meeting);
     await stack.sim.meetingBaas.play(m.botId, { webhookUrl: stack.webhookUrl, ...play });
-    return m.botId;
+    return `meetingbaas:${m.botId}`;
   };
 
-// Each scenario drives one meeting and returns its bot id. Names prefixed `pre-watchdog-` in test/histories
-// were recorded before the watchdogs (the unpatched path) and are kept for replay.
-const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { botId: string; also: string }>> = {
+/** A Webex meeting: its webhooks in order, and its workflow id. */
+const webexPlayed =
+  (meeting: WebexScenarioInput, webhooks: Array<[WebexResource, WebexEvent]>) =>
+  async (stack: Stack): Promise<string> => {
+    const m = stack.sim.webex.addMeeting(meeting);
+    for (const [resource, event] of webhooks)
+      await stack.sim.webex.sendWebhook(m.meetingId, resource, event, stack.webexWebhookUrl);
+    return `webex:${m.meetingId}`;
+  };
+
+// Each scenario drives one meeting and returns its workflow id (and another workflow's to save too).
+// Names prefixed `pre-watchdog-` in test/histories were recorded before the watchdogs (the unpatched path)
+// and are kept for replay.
+const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { workflowId: string; also: string }>> = {
   completed: played({ words: 60, pause: true }),
   failed: played({ outcome: 'failed', failureCode: 'BotNotAccepted' }),
   'duplicated-deliveries': played({ words: 20 }, { duplicate: true }),
@@ -36,15 +49,16 @@ const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { botId: stri
   'v2-completed': async (stack) => {
     const m = stack.sim.meetingBaas.create({ words: 12 });
     await stack.sim.meetingBaasV2.play(m.botId, { webhookUrl: stack.webhookUrl, duplicate: true });
-    return m.botId;
+    return `meetingbaas:${m.botId}`;
   },
   'recording-url-refreshed': async (stack) => {
-    const botId = await played({ words: 5, urlExpiresSeconds: 0 })(stack);
+    const workflowId = await played({ words: 5, urlExpiresSeconds: 0 })(stack);
+    const botId = workflowId.slice('meetingbaas:'.length);
     await eventually(
       () => fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}/recording-url`, { method: 'POST' }),
       (res) => res.status === 200,
     );
-    return botId;
+    return workflowId;
   },
   'bot-sent-and-removed': async (stack) => {
     const res = await fetch(`${stack.apiUrl}/bots`, {
@@ -63,7 +77,25 @@ const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { botId: stri
       (v) => v.status === 'recording',
     );
     await fetch(`${stack.apiUrl}/bots/${botId}`, { method: 'DELETE' });
-    return { botId, also: requestId };
+    return { workflowId: `meetingbaas:${botId}`, also: requestId };
+  },
+  'webex-completed': webexPlayed(
+    { recordings: [{ bytes: 40_000 }, { bytes: 20_000 }], recordingsAfterListings: 1, participants: 120 },
+    [
+      ['meetings', 'started'],
+      ['meetings', 'ended'],
+      ['meetings', 'ended'],
+      ['recordings', 'created'],
+      ['meetingTranscripts', 'created'],
+    ],
+  ),
+  'webex-transcript-unavailable': webexPlayed({ transcript: false }, [['meetings', 'ended']]),
+  'webex-auto-record': async (stack) => {
+    const m = stack.sim.webex.addMeeting({});
+    await stack.sim.webex.sendWebhook(m.meetingId, 'meetings', 'created', stack.webexWebhookUrl, {
+      idKind: 'scheduled',
+    });
+    return `webex-auto-record:${m.scheduledMeetingId}`;
   },
 };
 
@@ -74,6 +106,8 @@ async function main() {
     address: env.address,
     lingerSeconds: 3,
     watchdog: { finalDataTimeoutSeconds: 1, finalDataDeadlineSeconds: 4, reconcileIntervalSeconds: 1 },
+    webex: { pollIntervalSeconds: 1, maxPollIntervalSeconds: 2, assetDeadlineSeconds: 5 },
+    webexAutoRecord: true,
   });
   const outDir = path.resolve(__dirname, '../test/histories');
   fs.mkdirSync(outDir, { recursive: true });
@@ -93,11 +127,14 @@ async function main() {
     for (const [name, run] of Object.entries(SCENARIOS)) {
       if (only.length && !only.includes(name)) continue;
       const outcome = await run(stack);
-      const botId = typeof outcome === 'string' ? outcome : outcome.botId;
+      const workflowId = typeof outcome === 'string' ? outcome : outcome.workflowId;
       if (typeof outcome !== 'string') await save(`${name}-request`, outcome.also);
-      await save(name, `meetingbaas:${botId}`);
-      const view = (await stack.client.workflow.getHandle(`meetingbaas:${botId}`).result()) as MeetingView;
-      console.log(`${name}: ${view.status}, ${view.history.length} events recorded`);
+      await save(name, workflowId);
+      const result: unknown = await stack.client.workflow.getHandle(workflowId).result();
+      const view = result as Partial<MeetingView>;
+      console.log(
+        `${name}: ${view.status ?? JSON.stringify(result)}, ${view.history?.length ?? 0} events recorded`,
+      );
     }
   } finally {
     await stack.stop();

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { Faults } from './faults';
 import { MeetingBaasSim } from './meetingbaas/routes';
 import { MeetingBaasV2Sim } from './meetingbaas/v2';
+import { SIM_WEBEX_ACCESS_TOKEN, SIM_WEBEX_WEBHOOK_SECRET, WebexSim } from './webex/routes';
 
 export interface SimulatorOptions {
   port?: number;
@@ -12,13 +13,19 @@ export interface SimulatorOptions {
   signingSecret?: string;
   /** Svix secret (`whsec_…`) of the v2 webhooks; default SIM_WEBHOOK_SECRET (meetingbaas/v2.ts). */
   meetingBaasWebhookSecret?: string;
+  /** Static Webex bearer token; default SIM_WEBEX_ACCESS_TOKEN (OAuth-issued tokens work too). */
+  webexAccessToken?: string;
+  /** Secret the Webex webhooks are signed with; default SIM_WEBEX_WEBHOOK_SECRET. */
+  webexWebhookSecret?: string;
 }
 
-/** The provider simulator: one HTTP server that plays Meeting BaaS (and, later, Webex). */
+/** The provider simulator: one HTTP server that plays Meeting BaaS and Webex. */
 export class Simulator {
   readonly meetingBaas: MeetingBaasSim;
   /** Meeting BaaS v2: Svix-signed webhooks, GET /v2/bots/{id}, the transcription artifact. */
   readonly meetingBaasV2: MeetingBaasV2Sim;
+  /** Webex: the REST API under /webex/v1, direct download links, signed webhooks. */
+  readonly webex: WebexSim;
   /** Faults on demand and the request log (see faults.ts). */
   readonly faults = new Faults();
   private server: Server | undefined;
@@ -36,6 +43,12 @@ export class Simulator {
       webhookSecret: options.meetingBaasWebhookSecret,
       baseUrl: () => this.url,
     });
+    this.webex = new WebexSim({
+      accessToken: options.webexAccessToken ?? SIM_WEBEX_ACCESS_TOKEN,
+      webhookSecret: options.webexWebhookSecret ?? SIM_WEBEX_WEBHOOK_SECRET,
+      signingSecret: options.signingSecret ?? 'sim-signing-secret',
+      baseUrl: () => this.url,
+    });
     this.app.disable('x-powered-by');
     this.app.use(this.faults.middleware());
     this.app.use(express.json({ limit: '1mb' }));
@@ -43,6 +56,7 @@ export class Simulator {
     // Before the v1 routes: it answers `play` with {"version": "v2"} and passes any other play on.
     this.app.use(this.meetingBaasV2.routes());
     this.app.use(this.meetingBaas.routes());
+    this.app.use(this.webex.routes());
   }
 
   get url(): string {

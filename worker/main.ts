@@ -35,6 +35,19 @@ async function main(): Promise<void> {
       apiKey: config.MEETINGBAAS_API_KEY,
       apiVersion: config.MEETINGBAAS_API_VERSION,
     },
+    webex: {
+      baseUrl: config.WEBEX_API_URL,
+      accessToken: config.WEBEX_ACCESS_TOKEN,
+      // The config check makes sure the three come together.
+      oauth:
+        config.WEBEX_CLIENT_ID && config.WEBEX_CLIENT_SECRET && config.WEBEX_REFRESH_TOKEN
+          ? {
+              clientId: config.WEBEX_CLIENT_ID,
+              clientSecret: config.WEBEX_CLIENT_SECRET,
+              refreshToken: config.WEBEX_REFRESH_TOKEN,
+            }
+          : undefined,
+    },
   });
   log.info(
     { address: connectionOptions.address, namespace, taskQueue: config.TEMPORAL_TASK_QUEUE },

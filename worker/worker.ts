@@ -1,7 +1,10 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { MeetingBaasClient, type MeetingBaasClientOptions } from '../activities/meetingbaas/client';
+import { WebexClient, type WebexClientOptions } from '../activities/webex/client';
 import type { FileArchive } from '../platform/archive';
+
+const DEFAULT_WEBEX_API_URL = 'https://webexapis.com/v1';
 
 export interface MeetingWorkerOptions {
   connection: NativeConnection;
@@ -10,6 +13,8 @@ export interface MeetingWorkerOptions {
   archive: FileArchive;
   allowedHosts: readonly string[];
   meetingBaas: MeetingBaasClientOptions;
+  /** Absent: Webex calls fail ProviderNotConfigured (the default base URL, no credentials). */
+  webex?: WebexClientOptions;
   /** A prebuilt bundle (tests build one for all their workers); otherwise the workflows are bundled here. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -26,6 +31,7 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
       archive: options.archive,
       allowedHosts: options.allowedHosts,
       meetingBaas: new MeetingBaasClient(options.meetingBaas),
+      webex: new WebexClient(options.webex ?? { baseUrl: DEFAULT_WEBEX_API_URL }),
     }),
   });
 }

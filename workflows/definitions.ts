@@ -6,9 +6,11 @@ import type { Provider } from '../domain/ids';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { MeetingView } from '../domain/view';
 import type { WatchdogSettings } from '../domain/watchdog';
+import type { WebexCollectionSettings } from '../domain/webex/collection';
 
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
 export const SEND_BOT_WORKFLOW_TYPE = 'sendBotWorkflow';
+export const WEBEX_AUTO_RECORD_WORKFLOW_TYPE = 'webexAutoRecordWorkflow';
 
 export interface MeetingWorkflowInput {
   provider: Provider;
@@ -17,6 +19,8 @@ export interface MeetingWorkflowInput {
   lingerSeconds?: number;
   /** When to stop waiting for the provider and ask its API (defaults: DEFAULT_WATCHDOG). */
   watchdog?: WatchdogSettings;
+  /** How long and how often a Webex meeting looks for its assets (defaults: DEFAULT_WEBEX_COLLECTION). */
+  webex?: WebexCollectionSettings;
 }
 
 /** The meeting settings a workflow started by this service passes on (the ids come from the provider). */
@@ -29,6 +33,15 @@ export interface SendBotInput {
 export interface SendBotResult {
   botId: string;
   workflowId: string;
+}
+
+export interface WebexAutoRecordInput {
+  /** A series or scheduled meeting id (never an instance). */
+  meetingId: string;
+}
+export interface WebexAutoRecordResult {
+  /** False when the meeting already recorded automatically. */
+  changed: boolean;
 }
 
 export interface RecordingUrl {

@@ -4,6 +4,7 @@ import type { ProviderEvent } from '../domain/events';
 import { Meeting } from '../domain/meeting';
 import type { MeetingView } from '../domain/view';
 import { DEFAULT_WATCHDOG } from '../domain/watchdog';
+import { DEFAULT_WEBEX_COLLECTION } from '../domain/webex/collection';
 import {
   MeetingEndedAtKey,
   meetingQuery,
@@ -23,6 +24,7 @@ import {
 } from './meetingbaas';
 import { currentDetails } from './ui';
 import { awaitFinalData } from './watchdog';
+import { collectWebex, refreshWebexRecordingUrl, type PublishedCounters } from './webex';
 
 // Histories recorded before the watchdogs waited for the final data without any timer.
 export const WATCHDOG_PATCH = 'final-data-watchdog';
@@ -41,6 +43,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   let published = { status: '', endedAt: '' };
   let recordingUrl: RecordingUrl | undefined;
   let removeRequested = false;
+  // Webex: the recordings found, and the `created` webhooks that end a pause in looking for assets.
+  let webexRecordingIds: string[] = [];
+  const webexNotified: PublishedCounters = { recordings: 0, transcripts: 0 };
 
   // Keeps the search attributes and the UI's current details in step with the state.
   const publish = () => {
@@ -55,9 +60,13 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   };
   const apply = (event: ProviderEvent) => {
     const outcome = meeting.apply(event);
-    if (outcome === 'duplicate')
+    if (outcome === 'duplicate') {
       wf.log.info('duplicate delivery ignored', { code: event.code, dedupeKey: event.dedupeKey });
-    else publish();
+      return;
+    }
+    if (event.code === 'recordings.created') webexNotified.recordings++;
+    if (event.code === 'meetingTranscripts.created') webexNotified.transcripts++;
+    publish();
   };
 
   wf.setHandler(meetingQuery, () => meeting.view);
@@ -92,7 +101,10 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         Date.parse(recordingUrl.expiresAt) - Date.now() >= MIN_URL_VALIDITY_MS + REFRESH_SLACK_MS
       )
         return recordingUrl;
-      const fresh = await refreshMeetingBaasRecordingUrl({ botId: meeting.view.externalId });
+      const fresh =
+        meeting.view.provider === 'webex'
+          ? await refreshWebexRecordingUrl({ recordingId: webexRecordingIds[0]! })
+          : await refreshMeetingBaasRecordingUrl({ botId: meeting.view.externalId });
       if (Date.parse(fresh.expiresAt) - Date.now() < MIN_URL_VALIDITY_MS) {
         throw wf.ApplicationFailure.nonRetryable(
           `the provider's new recording URL expires too soon (${fresh.expiresAt})`,
@@ -106,16 +118,19 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     },
     {
       validator: () => {
-        if (meeting.view.provider !== 'meetingbaas')
-          throw new Error(`recording URLs of ${meeting.view.provider} meetings cannot be refreshed yet`);
-        if (!meeting.finalData?.recording?.url)
-          throw new Error(`the meeting has no recording URL yet (status ${meeting.status})`);
+        const known =
+          meeting.view.provider === 'webex'
+            ? webexRecordingIds.length > 0
+            : !!meeting.finalData?.recording?.url;
+        if (!known) throw new Error(`the meeting has no recording URL yet (status ${meeting.status})`);
       },
     },
   );
   publish();
 
-  if (wf.patched(WATCHDOG_PATCH)) {
+  if (input.provider === 'webex') {
+    await collectWebexMeeting();
+  } else if (wf.patched(WATCHDOG_PATCH)) {
     await awaitFinalData(meeting, input.watchdog ?? DEFAULT_WATCHDOG, {
       reconcile: () => reconcileMeetingBaas({ botId: meeting.view.externalId }),
       apply,
@@ -124,7 +139,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   } else {
     await wf.condition(() => meeting.status === 'collecting' || meeting.isFinished);
   }
-  if (meeting.status === 'collecting') {
+  if (input.provider === 'meetingbaas' && meeting.status === 'collecting') {
     await collectMeetingBaas(meeting);
     publish();
   }
@@ -135,6 +150,30 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
   await wf.condition(wf.allHandlersFinished);
   return meeting.view;
+
+  /** Webex has no final webhook: once the meeting ended, its assets are looked for until found or late. */
+  async function collectWebexMeeting(): Promise<void> {
+    await wf.condition(
+      () => meeting.status === 'ended' || meeting.status === 'collecting' || meeting.isFinished,
+    );
+    if (meeting.status === 'ended') {
+      apply({
+        provider: 'webex',
+        externalId: meeting.view.externalId,
+        kind: 'collect',
+        code: 'collect_assets',
+        receivedAt: nowIso(),
+        source: 'timer',
+        dedupeKey: 'collect_assets',
+        note: 'looking for the recordings, transcript and participants Webex publishes after the meeting',
+      });
+    }
+    if (meeting.status !== 'collecting') return;
+    await collectWebex(meeting, input.webex ?? DEFAULT_WEBEX_COLLECTION, webexNotified, (ids) => {
+      webexRecordingIds = ids;
+    });
+    publish();
+  }
 }
 
 function currentRecordingUrl(meeting: Meeting): RecordingUrl | undefined {

@@ -1,7 +1,6 @@
 // POST /webhooks/webex: a signed Webex notification becomes a `providerEvent` signal on the meeting
 // instance's workflow, or (meetings created, when configured) turns on the meeting's automatic recording.
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
 import {
   isKnownWebexEvent,
   webexAction,
@@ -41,7 +40,7 @@ function webexWebhookHandler(deps: WebexWebhookDeps): RequestHandler {
         400,
         'invalid_payload',
         `invalid ${resource}.${event} notification`,
-        zodIssues(parsed.error as z.ZodError),
+        zodIssues(parsed.error),
       );
 
     const action = webexAction(parsed.data, new Date().toISOString());

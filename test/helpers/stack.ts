@@ -10,10 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { MeetingBaasClientOptions } from '../../activities/meetingbaas/client';
+import type { WebexClientOptions } from '../../activities/webex/client';
 import { createApp } from '../../api/app';
 import { MeetingsGateway } from '../../api/temporal-gateway';
 import type { MeetingView } from '../../domain/view';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../../domain/watchdog';
+import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../../domain/webex/collection';
 import { FileArchive } from '../../platform/archive';
 import { Simulator } from '../../simulator/server';
 import { createMeetingWorker } from '../../worker/worker';
@@ -21,6 +23,10 @@ import { createMeetingWorker } from '../../worker/worker';
 export const API_KEY = 'test-meetingbaas-key';
 /** Svix secret of the v2 webhooks, shared by the API and the simulator. */
 export const WEBHOOK_SECRET = 'whsec_dGVzdC1tZWV0aW5nYmFhcy12Mi1zdml4LXNlY3JldCE=';
+/** Secret of the Webex webhooks, shared by the API and the simulator. */
+export const WEBEX_WEBHOOK_SECRET = 'test-webex-webhook-secret';
+/** The bearer token the simulator's Webex API accepts. */
+export const WEBEX_TOKEN = 'test-webex-token';
 const silent = pino({ level: 'silent' });
 let runtimeInstalled = false;
 
@@ -45,6 +51,7 @@ export async function startWorker(opts: {
   archive: FileArchive;
   allowedHosts: string[];
   meetingBaas: MeetingBaasClientOptions;
+  webex?: WebexClientOptions;
   address?: string;
 }) {
   quietRuntime();
@@ -56,6 +63,7 @@ export async function startWorker(opts: {
     archive: opts.archive,
     allowedHosts: opts.allowedHosts,
     meetingBaas: opts.meetingBaas,
+    webex: opts.webex,
     // Under jest the global setup has bundled the workflows once; a script run bundles them here.
     workflowBundle: process.env.TEST_WORKFLOW_BUNDLE
       ? { codePath: process.env.TEST_WORKFLOW_BUNDLE }
@@ -85,6 +93,14 @@ export interface StackOptions {
   /** Which Meeting BaaS REST API the worker calls. */
   apiVersion?: MeetingBaasClientOptions['apiVersion'];
   botRequestTimeoutMs?: number;
+  /** How Webex meetings look for their assets (tests shorten the pauses). */
+  webex?: Partial<WebexCollectionSettings>;
+  /** The worker's Webex client settings, over the defaults (the simulator's URL and token). */
+  webexClient?: Partial<WebexClientOptions>;
+  /** WEBEX_WEBHOOK_SECRET of the API; null: not configured (Webex webhooks refused). */
+  webexWebhookSecret?: null;
+  /** WEBEX_AUTO_RECORD of the API. */
+  webexAutoRecord?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}) {
@@ -95,12 +111,19 @@ export async function startStack(options: StackOptions = {}) {
   const sim = await new Simulator({
     meetingBaasApiKey: API_KEY,
     meetingBaasWebhookSecret: WEBHOOK_SECRET,
+    webexWebhookSecret: WEBEX_WEBHOOK_SECRET,
+    webexAccessToken: WEBEX_TOKEN,
   }).start();
   const allowedHosts = [new URL(sim.url).host];
   const meetingBaas: MeetingBaasClientOptions = {
     baseUrl: sim.url,
     apiKey: API_KEY,
     apiVersion: options.apiVersion ?? 'v1',
+  };
+  const webex: WebexClientOptions = {
+    baseUrl: `${sim.url}/webex/v1`,
+    accessToken: WEBEX_TOKEN,
+    ...options.webexClient,
   };
 
   const connection = Connection.lazy({ address });
@@ -111,12 +134,15 @@ export async function startStack(options: StackOptions = {}) {
     lingerSeconds: options.lingerSeconds ?? 0,
     watchdog: { ...DEFAULT_WATCHDOG, ...options.watchdog },
     botRequestTimeoutMs: options.botRequestTimeoutMs,
+    webex: { ...DEFAULT_WEBEX_COLLECTION, ...options.webex },
   });
   const app = createApp({
     config: {
       MEETINGBAAS_API_KEY: API_KEY,
       MEETINGBAAS_WEBHOOK_SECRET:
         options.webhookSecret === null ? undefined : (options.webhookSecret ?? WEBHOOK_SECRET),
+      WEBEX_WEBHOOK_SECRET: options.webexWebhookSecret === null ? undefined : WEBEX_WEBHOOK_SECRET,
+      WEBEX_AUTO_RECORD: options.webexAutoRecord ?? false,
       WEBHOOK_BODY_LIMIT: options.bodyLimit ?? 64 * 1024 * 1024,
     },
     gateway,
@@ -130,16 +156,18 @@ export async function startStack(options: StackOptions = {}) {
   const worker =
     options.worker === false
       ? undefined
-      : await startWorker({ taskQueue, archive, allowedHosts, meetingBaas, address });
+      : await startWorker({ taskQueue, archive, allowedHosts, meetingBaas, webex, address });
 
   return {
     apiUrl,
     webhookUrl: `${apiUrl}/webhooks/meetingbaas`,
+    webexWebhookUrl: `${apiUrl}/webhooks/webex`,
     sim,
     archive,
     archiveDir,
     allowedHosts,
     meetingBaas,
+    webex,
     taskQueue,
     client,
     worker,
@@ -191,11 +219,10 @@ export async function eventually<T>(
 }
 
 /** `viewWhen(botId, done)`: polls the stack's GET /meetings/meetingbaas/:botId until `done` holds. */
-export function viewWhenOn(stack: () => Stack) {
-  return (botId: string, done: (v: MeetingView) => boolean, timeoutMs = 30_000): Promise<MeetingView> =>
+export function viewWhenOn(stack: () => Stack, provider: 'meetingbaas' | 'webex' = 'meetingbaas') {
+  return (id: string, done: (v: MeetingView) => boolean, timeoutMs = 30_000): Promise<MeetingView> =>
     eventually(
-      async () =>
-        (await (await fetch(`${stack().apiUrl}/meetings/meetingbaas/${botId}`)).json()) as MeetingView,
+      async () => (await (await fetch(`${stack().apiUrl}/meetings/${provider}/${id}`)).json()) as MeetingView,
       (v) => !!v && 'status' in v && done(v),
       timeoutMs,
     );

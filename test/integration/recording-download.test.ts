@@ -1,6 +1,5 @@
 // archiveRecording against real HTTP servers: redirects are followed only to allowed hosts, and a 4xx is
 // not retried. The activity runs in the SDK's activity context harness (no workflow needed).
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import express from 'express';
 import fs from 'node:fs';
@@ -11,6 +10,7 @@ import path from 'node:path';
 import { recordingActivities } from '../../activities/recording';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import { FileArchive } from '../../platform/archive';
+import { failure } from '../helpers/failure';
 
 let server: Server;
 let origin: string; // 127.0.0.1:port
@@ -45,15 +45,6 @@ function download(pathname: string, allowedHosts: string[]): Promise<ArchiveRef>
     externalId: `bot-${pathname.slice(1)}`,
     url: `http://${origin}${pathname}`,
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 test('a redirect within the allowed hosts is followed', async () => {

@@ -109,6 +109,26 @@ describe('failureFromResponse', () => {
     expect(delayMs(failure)).toBeUndefined();
   });
 
+  test('423 (Webex: not ready yet) with Retry-After: retryable Locked, next retry after that delay', () => {
+    const failure = failureFromResponse(response(423, { 'Retry-After': '30' }), 'Webex GET /recordings');
+    expect(failure.type).toBe('Locked');
+    expect(failure.nonRetryable).toBe(false);
+    expect(delayMs(failure)).toBe(30_000);
+    expect(failure.message).toContain('423');
+    expect(failure.details).toEqual([{ status: 423 }]);
+  });
+
+  test('423 without Retry-After: retryable Locked, default retry policy', () => {
+    const failure = failureFromResponse(response(423), 'x');
+    expect(failure.type).toBe('Locked');
+    expect(failure.nonRetryable).toBe(false);
+    expect(delayMs(failure)).toBeUndefined();
+  });
+
+  test('x-ratelimit-reset is for 429 only: a 423 ignores it', () => {
+    expect(delayMs(failureFromResponse(response(423, { 'x-ratelimit-reset': '5' }), 'x'))).toBeUndefined();
+  });
+
   test.each([408, 425, 500, 501, 502, 503, 504, 599])('%i is retryable', (status) => {
     const failure = failureFromResponse(response(status), 'download');
     expect(failure).toBeInstanceOf(ApplicationFailure);

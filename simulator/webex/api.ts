@@ -1,0 +1,75 @@
+// The Webex REST endpoints the service uses, under /webex/v1: recordings, transcripts and their snippets,
+// participants, and a meeting's settings. Everything but /access_token needs a bearer token.
+import { Router, type Request } from 'express';
+import { participants, snippets, transcriptTxt, transcriptVtt } from './bodies';
+import { webexError } from './errors';
+import { sendPage } from './pagination';
+import type { WebexSim } from './routes';
+
+const queryString = (req: Request, name: string): string | undefined => {
+  const v = req.query[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
+export function webexApiRouter(sim: WebexSim): Router {
+  const router = Router();
+  router.use(sim.tokens.routes('/access_token'));
+  router.use(sim.tokens.requireBearer());
+
+  const page = <T>(req: Request, res: Parameters<typeof sendPage>[1], items: T[], dropQuery?: string[]) => {
+    const error = sendPage(req, res, items, { baseUrl: sim.baseUrl(), dropQuery });
+    if (error) webexError(res, 400, error);
+  };
+
+  router.get('/recordings', (req, res) => {
+    page(req, res, sim.listRecordings(queryString(req, 'meetingId')));
+  });
+
+  router.get('/recordings/:recordingId', (req, res) => {
+    const details = sim.recordingDetails(req.params.recordingId);
+    if (!details) return webexError(res, 404, 'The requested resource could not be found.');
+    res.json(details);
+  });
+
+  router.get('/meetingTranscripts', (req, res) => {
+    page(req, res, sim.listTranscripts(queryString(req, 'meetingId')));
+  });
+
+  router.get('/meetingTranscripts/:transcriptId/download', (req, res) => {
+    const m = sim.publishedTranscript(req.params.transcriptId);
+    if (!m) return webexError(res, 404, 'The requested resource could not be found.');
+    const format = queryString(req, 'format') ?? 'vtt';
+    if (format === 'vtt') return void res.type('text/vtt').send(transcriptVtt(m));
+    if (format === 'txt') return void res.type('text/plain').send(transcriptTxt(m));
+    webexError(res, 400, 'format must be vtt or txt');
+  });
+
+  router.get('/meetingTranscripts/:transcriptId/snippets', (req, res) => {
+    const m = sim.publishedTranscript(req.params.transcriptId);
+    if (!m) return webexError(res, 404, 'The requested resource could not be found.');
+    page(req, res, snippets(m), m.dropQueryInLinks ? ['meetingId'] : undefined);
+  });
+
+  router.get('/meetingParticipants', (req, res) => {
+    const meetingId = queryString(req, 'meetingId');
+    if (!meetingId) return webexError(res, 400, 'meetingId is required.');
+    const m = sim.findMeeting(meetingId);
+    if (!m) return webexError(res, 404, 'Meeting not found.');
+    page(req, res, participants(m), m.dropQueryInLinks ? ['meetingId'] : undefined);
+  });
+
+  router.get('/meetings/:meetingId', (req, res) => {
+    const meeting = sim.meetingStore.get(req.params.meetingId);
+    if (!meeting) return webexError(res, 404, 'Meeting not found.');
+    res.json(meeting);
+  });
+
+  router.patch('/meetings/:meetingId', (req, res) => {
+    const result = sim.meetingStore.patch(req.params.meetingId, req.body);
+    if (result.status !== 200) return webexError(res, result.status, result.message);
+    res.json(result.meeting);
+  });
+
+  router.use((_req, res) => webexError(res, 404, 'The requested resource could not be found.'));
+  return router;
+}
