@@ -1,0 +1,159 @@
+// The benchmark's processes: the Temporal dev server, the simulator, the worker and the API, each its own
+// child process (so each one's memory is its own), started on free ports and stopped together.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { devServerArgs } from '../platform/dev-server';
+import { findTemporalCli, HOW_TO_FIX } from '../scripts/temporal-cli';
+
+const ROOT = path.resolve(__dirname, '..');
+export const BENCH_API_KEY = 'bench-meetingbaas-key';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Peak resident memory (VmHWM, in bytes) of a live process, from /proc. */
+export function peakRss(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+export interface Services {
+  temporalAddress: string;
+  apiUrl: string;
+  simUrl: string;
+  archiveDir: string;
+  worker: ChildProcess;
+  api: ChildProcess;
+  /** Restarts the worker and the API (fresh memory peaks) with the same settings. */
+  restartServices(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Everything the benchmark measures, on free ports, with a fresh SQLite file and archive. */
+export async function startServices(): Promise<Services> {
+  const cli = findTemporalCli();
+  if (!cli) throw new Error(`No Temporal CLI.${HOW_TO_FIX}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-bench-'));
+  const [temporalPort, simPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const children: ChildProcess[] = [];
+  const start = (cmd: string, args: string[], env: Record<string, string> = {}) => {
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    return child;
+  };
+  const node = (entry: string, env: Record<string, string>) =>
+    start(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], env);
+
+  const stopAll = () => Promise.all([...children].reverse().map(stopChild));
+  try {
+    start(
+      cli.path,
+      devServerArgs({
+        ip: '127.0.0.1',
+        port: temporalPort,
+        dbFile: path.join(dir, 'temporal.db'),
+        logLevel: 'error',
+      }),
+    );
+    await waitFor('the Temporal dev server', () => portOpen(temporalPort));
+
+    node('simulator/main.ts', { SIM_PORT: String(simPort), MEETINGBAAS_API_KEY: BENCH_API_KEY });
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    await waitFor('the simulator', async () => (await fetch(`${simUrl}/sim/requests`)).ok);
+
+    const serviceEnv: Record<string, string> = {
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      TEMPORAL_TASK_QUEUE: 'meetings',
+      PORT: String(apiPort),
+      LOG_LEVEL: 'warn',
+      MEETINGBAAS_API_KEY: BENCH_API_KEY,
+      MEETINGBAAS_API_URL: simUrl,
+      DOWNLOAD_ALLOWED_HOSTS: `127.0.0.1:${simPort}`,
+      ARCHIVE_DIR: path.join(dir, 'archive'),
+      // Results come back as soon as a meeting is final.
+      MEETING_LINGER_SECONDS: '0',
+      // A second worker's metrics endpoint would clash with a running service's.
+      WORKER_METRICS_ADDRESS: 'off',
+    };
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const services = {
+      worker: node('worker/main.ts', serviceEnv),
+      api: node('api/main.ts', serviceEnv),
+    };
+    const ready = () => waitFor('the API', async () => (await fetch(`${apiUrl}/readyz`)).ok);
+    await ready();
+
+    return {
+      temporalAddress: `127.0.0.1:${temporalPort}`,
+      apiUrl,
+      simUrl,
+      archiveDir: path.join(dir, 'archive'),
+      get worker() {
+        return services.worker;
+      },
+      get api() {
+        return services.api;
+      },
+      async restartServices() {
+        await Promise.all([stopChild(services.worker), stopChild(services.api)]);
+        services.worker = node('worker/main.ts', serviceEnv);
+        services.api = node('api/main.ts', serviceEnv);
+        await ready();
+      },
+      async stop() {
+        await stopAll();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
