@@ -8,6 +8,8 @@ import { healthRoutes } from './health';
 import { botRoutes } from './meetingbaas/bots';
 import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
 import { meetingRoutes } from './meetings';
+import { answerOf, ApiMetrics, metricsMiddleware, metricsRoutes, recordAnswers } from './metrics';
+import { openApiRoutes } from './openapi';
 import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
 import { webexWebhookRoutes } from './webex/webhook';
 
@@ -23,7 +25,12 @@ export interface AppDeps {
   gateway: MeetingsGateway;
   archive: FileArchive;
   log: Logger;
+  /** The app's Prometheus metrics (a new set when absent). */
+  metrics?: ApiMetrics;
 }
+
+/** Probes and scrapes come every few seconds: not worth a log line each. */
+const QUIET_PATHS = new Set(['/healthz', '/metrics']);
 
 /** Temporal being down is the sender's cue to retry, never a 500. */
 function temporalErrors(log: Logger): ErrorRequestHandler {
@@ -37,8 +44,26 @@ function temporalErrors(log: Logger): ErrorRequestHandler {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  const metrics = deps.metrics ?? new ApiMetrics();
+  app.use(metricsMiddleware(metrics));
+  app.use(recordAnswers);
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
+      // The meeting an answer was about (its request line is found by workflowId), and why one was refused.
+      customProps: (_req, res) => {
+        const { workflowId, error } = answerOf(res as express.Response) ?? {};
+        return {
+          ...(typeof workflowId === 'string' ? { workflowId } : {}),
+          ...(typeof error === 'string' ? { errorCode: error } : {}),
+        };
+      },
+    }),
+  );
   app.use(healthRoutes(deps.gateway));
+  app.use(metricsRoutes(metrics));
+  app.use(openApiRoutes());
   app.use(
     meetingBaasWebhookRoutes({
       apiKey: deps.config.MEETINGBAAS_API_KEY,

@@ -1,28 +1,34 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../platform/logger';
 
 // Every error answer has the design's shape: {error: <code>, message, issues?}.
 
-export type ErrorCode =
-  | 'invalid_json'
-  | 'invalid_payload'
-  | 'unauthorized'
-  | 'not_found'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'temporal_unavailable'
-  | 'archive_unavailable'
-  | 'provider_rejected'
-  | 'provider_unavailable'
-  | 'provider_not_configured'
-  | 'recording_unavailable'
-  | 'internal_error';
+export const ERROR_CODES = [
+  'invalid_json',
+  'invalid_payload',
+  'unauthorized',
+  'not_found',
+  'payload_too_large',
+  'unsupported_media_type',
+  'temporal_unavailable',
+  'archive_unavailable',
+  'provider_rejected',
+  'provider_unavailable',
+  'provider_not_configured',
+  'recording_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface Issue {
-  path: string;
-  message: string;
-}
+/** The body of every error answer (the OpenAPI document's `Error`). */
+export const errorBodySchema = z.object({
+  error: z.enum(ERROR_CODES),
+  message: z.string(),
+  /** The validation issues, for `invalid_payload`. */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Issue = NonNullable<z.infer<typeof errorBodySchema>['issues']>[number];
 
 export function sendError(
   res: Response,

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { externalIdSchema, providerSchema, type Provider } from '../domain/ids';
 import { sendError, zodIssues } from './errors';
+import { listMeetingsHandler } from './meetings-list';
 import { RequestRefusedError, type MeetingsGateway } from './temporal-gateway';
 
 /** The meeting named by the path, or undefined once an error answer was sent. */
@@ -20,6 +21,7 @@ function meetingOf(req: Request, res: Response): { provider: Provider; externalI
 
 export function meetingRoutes(gateway: MeetingsGateway): Router {
   const router = Router();
+  router.get('/meetings', listMeetingsHandler(gateway));
   router.get('/meetings/:provider/:externalId', async (req, res) => {
     const meeting = meetingOf(req, res);
     if (!meeting) return;

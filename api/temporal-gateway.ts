@@ -8,6 +8,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { listMeetings, readMeeting } from '../client/temporal-reads';
 import type { ProviderEvent } from '../domain/events';
 import { meetingWorkflowId, type Provider } from '../domain/ids';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
@@ -17,7 +18,6 @@ import type { WebexCollectionSettings } from '../domain/webex/collection';
 import {
   MEETING_WORKFLOW_TYPE,
   MeetingProviderKey,
-  meetingQuery,
   MeetingStatusKey,
   PROVIDER_NAMES,
   providerEventSignal,
@@ -32,6 +32,7 @@ import {
   type SendBotResult,
   type WebexAutoRecordInput,
 } from '../workflows/definitions';
+import type { MeetingsList, MeetingsListQuery } from './meetings-list';
 
 /** Temporal could not be reached or did not answer in time: the caller should retry later. */
 export class TemporalUnavailableError extends Error {}
@@ -221,16 +222,17 @@ export class MeetingsGateway {
     }
   }
 
-  /** The meeting's view, or undefined when no such meeting exists. */
+  /**
+   * The meeting's view, or undefined when no such meeting exists. Closed meetings are read too (within the
+   * namespace's retention): a completed one from its result, without a worker.
+   */
   async view(provider: Provider, externalId: string): Promise<MeetingView | undefined> {
-    try {
-      return await this.call(() =>
-        this.client.workflow.getHandle(meetingWorkflowId(provider, externalId)).query(meetingQuery),
-      );
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+    return this.call(() => readMeeting(this.client, meetingWorkflowId(provider, externalId)));
+  }
+
+  /** One page of meetings from visibility; a cursor Temporal does not accept is a MeetingRequestRefusedError. */
+  async list(query: MeetingsListQuery): Promise<MeetingsList> {
+    return this.call(() => listMeetings(this.client, query));
   }
 
   async ready(): Promise<boolean> {

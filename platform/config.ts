@@ -26,6 +26,11 @@ const configSchema = z
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('meetings'),
     /** How long the API waits for Temporal before answering 503. */
     TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** Where the worker serves its Temporal SDK metrics for Prometheus (`/metrics`); `off`: not served. */
+    WORKER_METRICS_ADDRESS: z
+      .union([z.literal('off'), hostPort], 'must be host:port or off')
+      .default('127.0.0.1:9464')
+      .transform((v) => (v === 'off' ? undefined : v)),
 
     MEETINGBAAS_API_KEY: optionalString,
     MEETINGBAAS_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),

@@ -3,16 +3,25 @@ import type { Config } from './config';
 
 export type { Logger };
 
-/** One logger per process; `name` tells the parts apart when `npm start` interleaves them. */
+/**
+ * One logger per process, the same for the API and the worker (whose SDK, workflow and activity lines come
+ * through it too, see temporalLogger): JSON lines, one object each. `name` tells the parts apart when
+ * `npm start` interleaves them.
+ */
 export function createLogger(name: string, config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>): Logger {
   return pino({
     name,
     level: config.LOG_LEVEL,
+    // Readable by people and log pipelines alike.
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Errors under either key keep their type, message and stack (the SDK logs failures as `error`).
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     // Never let a credential reach a log line.
     redact: [
       'req.headers["x-meeting-baas-api-key"]',
       'req.headers.authorization',
       'req.headers["svix-signature"]',
+      'req.headers["x-spark-signature"]',
     ],
     ...(config.LOG_FORMAT === 'pretty'
       ? {

@@ -82,20 +82,23 @@ export async function ensureSearchAttributes(
   }
 }
 
-/** Temporal's logger interface over pino, so SDK and workflow logs share the process's format. */
+const PINO_LEVEL = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+} as const satisfies Record<LogLevel, string>;
+
+/**
+ * Temporal's logger interface over pino, installed as the worker Runtime's logger: the SDK's own lines, Core's
+ * (when forwarded), `wf.log` in workflows and `log` in activities come out as the process's JSON lines. The
+ * SDK adds the context as metadata: workflowId, runId, workflowType, taskQueue, namespace, and activityId,
+ * activityType and attempt for activities (`sdkComponent` says which part logged).
+ */
 export function temporalLogger(log: Logger): TemporalLogger {
   const to = (level: LogLevel, message: string, meta?: LogMetadata) => {
-    const method =
-      level === 'TRACE'
-        ? 'trace'
-        : level === 'DEBUG'
-          ? 'debug'
-          : level === 'INFO'
-            ? 'info'
-            : level === 'WARN'
-              ? 'warn'
-              : 'error';
-    log[method](meta ?? {}, message);
+    log[PINO_LEVEL[level]](meta ?? {}, message);
   };
   return {
     log: to,

@@ -14,7 +14,25 @@ import { createMeetingWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger('worker', config);
-  Runtime.install({ logger: temporalLogger(log) });
+  try {
+    Runtime.install({
+      logger: temporalLogger(log),
+      telemetryOptions: {
+        // Core's own lines through the same logger (JSON), not to stderr in Core's format.
+        logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+        ...(config.WORKER_METRICS_ADDRESS
+          ? { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } }
+          : {}),
+      },
+    });
+  } catch (err) {
+    // In practice: the metrics port is taken (another worker on this host).
+    throw new Error(
+      `could not start the Temporal runtime (WORKER_METRICS_ADDRESS=${config.WORKER_METRICS_ADDRESS ?? 'off'}: ` +
+        'give each worker on a host its own host:port, or off)',
+      { cause: err },
+    );
+  }
 
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await connectWithRetry(
@@ -50,7 +68,12 @@ async function main(): Promise<void> {
     },
   });
   log.info(
-    { address: connectionOptions.address, namespace, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    {
+      address: connectionOptions.address,
+      namespace,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      metrics: config.WORKER_METRICS_ADDRESS ? `http://${config.WORKER_METRICS_ADDRESS}/metrics` : 'off',
+    },
     'worker started',
   );
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are handed back.

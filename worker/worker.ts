@@ -1,10 +1,37 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createActivities } from '../activities';
 import { MeetingBaasClient, type MeetingBaasClientOptions } from '../activities/meetingbaas/client';
 import { WebexClient, type WebexClientOptions } from '../activities/webex/client';
 import type { FileArchive } from '../platform/archive';
 
 const DEFAULT_WEBEX_API_URL = 'https://webexapis.com/v1';
+
+/**
+ * The workflows, bundled by the worker at start or beforehand by `npm run build`
+ * (scripts/build-workflow-bundle.ts: workflow interceptor modules added here must be bundled there too).
+ */
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+/** The file `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
+export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
+
+/**
+ * The prebuilt workflow bundle to load: WORKFLOW_BUNDLE_PATH when set (it must exist), else the one next to
+ * the compiled code when there is one. Undefined from the sources: the worker bundles them at start.
+ */
+export function prebuiltWorkflowBundle(
+  env: NodeJS.ProcessEnv = process.env,
+  codeDir: string = path.resolve(__dirname, '..'),
+): { codePath: string } | undefined {
+  const named = env.WORKFLOW_BUNDLE_PATH?.trim();
+  if (named) {
+    if (!fs.existsSync(named)) throw new Error(`WORKFLOW_BUNDLE_PATH: no file at ${named}`);
+    return { codePath: path.resolve(named) };
+  }
+  const nextToCode = path.join(codeDir, WORKFLOW_BUNDLE_FILE);
+  return fs.existsSync(nextToCode) ? { codePath: nextToCode } : undefined;
+}
 
 export interface MeetingWorkerOptions {
   connection: NativeConnection;
@@ -15,18 +42,20 @@ export interface MeetingWorkerOptions {
   meetingBaas: MeetingBaasClientOptions;
   /** Absent: Webex calls fail ProviderNotConfigured (the default base URL, no credentials). */
   webex?: WebexClientOptions;
-  /** A prebuilt bundle (tests build one for all their workers); otherwise the workflows are bundled here. */
+  /**
+   * A prebuilt bundle (tests build one for all their workers); otherwise the one `npm run build` made (see
+   * prebuiltWorkflowBundle), or the workflows are bundled here.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export async function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
+  const bundle = options.workflowBundle ?? prebuiltWorkflowBundle();
+  return await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       archive: options.archive,
       allowedHosts: options.allowedHosts,

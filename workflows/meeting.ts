@@ -46,7 +46,15 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   // Webex: the recordings found, and the `created` webhooks that end a pause in looking for assets.
   let webexRecordingIds: string[] = [];
   const webexNotified: PublishedCounters = { recordings: 0, transcripts: 0 };
+  // What the workflow's own timers wait for, by topic (watchdog, recording, transcript): the UI shows it.
+  const waiting = new Map<string, string>();
 
+  const showDetails = () => wf.setCurrentDetails(currentDetails(meeting.view, [...waiting.values()]));
+  const showWaiting = (topic: string, note: string | undefined) => {
+    if (note === undefined) waiting.delete(topic);
+    else waiting.set(topic, note);
+    showDetails();
+  };
   // Keeps the search attributes and the UI's current details in step with the state.
   const publish = () => {
     const { status, endedAt } = meeting.view;
@@ -56,7 +64,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       updates.push({ key: MeetingEndedAtKey, value: new Date(endedAt) });
     if (updates.length) wf.upsertSearchAttributes(updates);
     published = { status, endedAt: endedAt ?? '' };
-    wf.setCurrentDetails(currentDetails(meeting.view));
+    showDetails();
   };
   const apply = (event: ProviderEvent) => {
     const outcome = meeting.apply(event);
@@ -85,7 +93,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     });
     publish();
     try {
-      await removeMeetingBaasBot({ botId: meeting.view.externalId });
+      await removeMeetingBaasBot(meeting.view.externalId);
     } catch (err) {
       meeting.remark({ at: nowIso(), code: 'bot_leave_failed', source: 'api', note: reasonOf(err) });
       publish();
@@ -103,8 +111,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         return recordingUrl;
       const fresh =
         meeting.view.provider === 'webex'
-          ? await refreshWebexRecordingUrl({ recordingId: webexRecordingIds[0]! })
-          : await refreshMeetingBaasRecordingUrl({ botId: meeting.view.externalId });
+          ? await refreshWebexRecordingUrl(meeting.view.externalId, webexRecordingIds[0]!)
+          : await refreshMeetingBaasRecordingUrl(meeting.view.externalId);
       if (Date.parse(fresh.expiresAt) - Date.now() < MIN_URL_VALIDITY_MS) {
         throw wf.ApplicationFailure.nonRetryable(
           `the provider's new recording URL expires too soon (${fresh.expiresAt})`,
@@ -132,9 +140,10 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     await collectWebexMeeting();
   } else if (wf.patched(WATCHDOG_PATCH)) {
     await awaitFinalData(meeting, input.watchdog ?? DEFAULT_WATCHDOG, {
-      reconcile: () => reconcileMeetingBaas({ botId: meeting.view.externalId }),
+      reconcile: (ask) => reconcileMeetingBaas(meeting.view.externalId, ask),
       apply,
       changed: publish,
+      waiting: (note) => showWaiting('watchdog', note),
     });
   } else {
     await wf.condition(() => meeting.status === 'collecting' || meeting.isFinished);
@@ -169,9 +178,15 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       });
     }
     if (meeting.status !== 'collecting') return;
-    await collectWebex(meeting, input.webex ?? DEFAULT_WEBEX_COLLECTION, webexNotified, (ids) => {
-      webexRecordingIds = ids;
-    });
+    await collectWebex(
+      meeting,
+      input.webex ?? DEFAULT_WEBEX_COLLECTION,
+      webexNotified,
+      (ids) => {
+        webexRecordingIds = ids;
+      },
+      showWaiting,
+    );
     publish();
   }
 }

@@ -8,7 +8,6 @@ import { reasonOf } from './failure';
 // An expired URL is refreshed inside the activity, so retrying is worth it for as long as the provider keeps
 // the recording; six hours of outage or cut downloads is where a person should look instead.
 const { archiveRecording } = proxyActivities<Activities>({
-  summary: 'Download the recording into the archive',
   startToCloseTimeout: '1 hour',
   scheduleToCloseTimeout: '6 hours',
   // Progress is heartbeated every second while bytes flow; a download silent this long is stuck or its
@@ -20,7 +19,6 @@ const { archiveRecording } = proxyActivities<Activities>({
 // Reads the archived body (v1: the words are in it; v2: downloads the transcription file it names, with a
 // fresh URL when expired) and writes the normalised transcript.
 const { archiveMeetingBaasTranscript } = proxyActivities<Activities>({
-  summary: 'Normalise and archive the transcript',
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '6 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
@@ -28,26 +26,41 @@ const { archiveMeetingBaasTranscript } = proxyActivities<Activities>({
 
 // Questions to the provider's API. 429s wait as long as the provider asks (Retry-After), 5xx and network
 // errors back off; 401/403/404 are not retried (see activities/http-failure.ts).
-const { reconcileMeetingBaas } = proxyActivities<Activities>({
-  summary: "Ask Meeting BaaS's API for the final data",
+const { reconcileMeetingBaas: reconcile } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // An Update caller is waiting: give up within a couple of minutes.
-const { refreshMeetingBaasRecordingUrl } = proxyActivities<Activities>({
-  summary: 'Get a fresh recording URL from Meeting BaaS',
+const { refreshMeetingBaasRecordingUrl: refreshRecordingUrl } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
 });
-const { removeMeetingBaasBot } = proxyActivities<Activities>({
-  summary: 'Ask Meeting BaaS to remove the bot from the meeting',
+const { removeMeetingBaasBot: removeBot } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-export { reconcileMeetingBaas, refreshMeetingBaasRecordingUrl, removeMeetingBaasBot };
+
+// Each call's summary names the bot, so that the UI's event history says what every activity fetched.
+
+/** `ask`: the how-manieth question of this watchdog round (1, 2, …). */
+export const reconcileMeetingBaas = (botId: string, ask: number) =>
+  reconcile.executeWithOptions(
+    { summary: `Ask Meeting BaaS's API for the final data of meetingbaas:${botId} (ask ${ask})` },
+    [{ botId }],
+  );
+export const refreshMeetingBaasRecordingUrl = (botId: string) =>
+  refreshRecordingUrl.executeWithOptions(
+    { summary: `Get a fresh recording URL of meetingbaas:${botId} from Meeting BaaS` },
+    [{ botId }],
+  );
+export const removeMeetingBaasBot = (botId: string) =>
+  removeBot.executeWithOptions(
+    { summary: `Ask Meeting BaaS to take the bot of meetingbaas:${botId} out of its meeting` },
+    [{ botId }],
+  );
 
 export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
   const final = meeting.finalData;
@@ -58,12 +71,17 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
     if (meeting.view.recording?.status !== 'pending' || !final.recording?.url) return undefined;
     const base = { sourceUrlExpiresAt: final.recording.urlExpiresAt };
     try {
-      const archive = await archiveRecording({
-        provider: 'meetingbaas',
-        externalId: botId,
-        url: final.recording.url,
-        urlExpiresAt: final.recording.urlExpiresAt,
-      });
+      const archive = await archiveRecording.executeWithOptions(
+        { summary: `Download the recording of meetingbaas:${botId} into the archive` },
+        [
+          {
+            provider: 'meetingbaas',
+            externalId: botId,
+            url: final.recording.url,
+            urlExpiresAt: final.recording.urlExpiresAt,
+          },
+        ],
+      );
       return { ...base, status: 'archived', archive };
     } catch (err) {
       return { ...base, status: 'unavailable', reason: `download failed: ${reasonOf(err)}` };
@@ -73,7 +91,10 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
   const transcript = async (): Promise<TranscriptView | undefined> => {
     if (meeting.view.transcript?.status !== 'pending' || !final.payloadRef) return undefined;
     try {
-      const result = await archiveMeetingBaasTranscript({ botId, payloadRef: final.payloadRef });
+      const result = await archiveMeetingBaasTranscript.executeWithOptions(
+        { summary: `Normalise and archive the transcript of meetingbaas:${botId}` },
+        [{ botId, payloadRef: final.payloadRef }],
+      );
       return { status: 'archived', ...result };
     } catch (err) {
       return { status: 'unavailable', reason: `transcript could not be archived: ${reasonOf(err)}` };

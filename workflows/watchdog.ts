@@ -14,15 +14,18 @@ import type { ReconcileResult } from '../activities/meetingbaas/provider';
 import { isPermanent, reasonOf } from './failure';
 
 export interface WatchdogHooks {
-  /** Asks the provider's API for the final data (an activity). */
-  reconcile: () => Promise<ReconcileResult>;
+  /** Asks the provider's API for the final data (an activity); `ask` counts the questions of this round. */
+  reconcile: (ask: number) => Promise<ReconcileResult>;
   /** Applies an event found by reconciling, as if it had been signalled. */
   apply: (event: ProviderEvent) => void;
   /** Called after the watchdog changed the meeting (publish the view). */
   changed: () => void;
+  /** What the watchdog waits for now, for the UI's current details (undefined: nothing). */
+  waiting: (note: string | undefined) => void;
 }
 
 const nowIso = () => new Date(Date.now()).toISOString();
+const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /** Resolves once the meeting is collecting or final. */
 export async function awaitFinalData(
@@ -40,7 +43,12 @@ export async function awaitFinalData(
       continue;
     }
     const enteredAt = Date.now();
-    if (await wf.condition(moved, delay * 1000)) continue;
+    hooks.waiting(`watchdog: asks the provider's API at ${isoIn(delay * 1000)} if still ${status} then`);
+    const didMove = await wf.condition(moved, delay * 1000, {
+      summary: `Watchdog: in ${delay} s, ask the provider's API if still ${status}`,
+    });
+    hooks.waiting(undefined);
+    if (didMove) continue;
     const deadlineSeconds = giveUpAfterSeconds(settings, delay);
     await reconcile(meeting, settings, hooks, {
       moved,
@@ -71,7 +79,7 @@ async function reconcile(
   for (let attempt = 0; ; attempt++) {
     if (!apiError) {
       try {
-        const result = await hooks.reconcile();
+        const result = await hooks.reconcile(attempt + 1);
         if (result.outcome === 'event') {
           hooks.apply(result.event);
           hooks.changed();
@@ -90,7 +98,20 @@ async function reconcile(
     const left = watch.giveUpAt - Date.now();
     if (left <= 0) break;
     const pause = Math.min(reconcileIntervalSeconds(settings, attempt) * 1000, left);
-    if (await wf.condition(watch.moved, pause)) return;
+    const giveUpAt = new Date(watch.giveUpAt).toISOString();
+    hooks.waiting(
+      apiError
+        ? `watchdog: the provider's API cannot be asked (${apiError}); waiting for webhooks until ${giveUpAt}`
+        : `watchdog: the final data is still missing; asking the provider's API again at ${isoIn(pause)}` +
+            ` (gives up at ${giveUpAt})`,
+    );
+    const didMove = await wf.condition(watch.moved, pause, {
+      summary: apiError
+        ? `Wait ${Math.round(pause / 1000)} s more for the provider's webhooks`
+        : `Ask the provider's API again in ${Math.round(pause / 1000)} s`,
+    });
+    hooks.waiting(undefined);
+    if (didMove) return;
   }
 
   const at = nowIso();

@@ -14,33 +14,33 @@ import { isPermanent, reasonOf } from './failure';
 
 // Questions to Webex's API: 429/423 wait as Retry-After says, 5xx back off, 401/403/404 are not retried.
 const { listWebexRecordings, listWebexTranscripts } = wf.proxyActivities<Activities>({
-  summary: 'Ask Webex which assets of the meeting are published',
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // An expired direct link is renewed inside the activity (Webex's links last 3 hours).
 const { archiveWebexRecording } = wf.proxyActivities<Activities>({
-  summary: 'Download a Webex recording into the archive',
   startToCloseTimeout: '1 hour',
   scheduleToCloseTimeout: '6 hours',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 const { archiveWebexTranscript, archiveWebexParticipants } = wf.proxyActivities<Activities>({
-  summary: 'Archive the Webex transcript or participant list',
   startToCloseTimeout: '10 minutes',
   scheduleToCloseTimeout: '6 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // An Update caller is waiting: give up within a couple of minutes.
-const { refreshWebexRecordingUrl } = wf.proxyActivities<Activities>({
-  summary: 'Get a fresh recording link from Webex',
+const { refreshWebexRecordingUrl: refreshRecordingLink } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds' },
 });
-export { refreshWebexRecordingUrl };
+export const refreshWebexRecordingUrl = (meetingId: string, recordingId: string) =>
+  refreshRecordingLink.executeWithOptions(
+    { summary: `Get a fresh link to recording ${recordingId} of webex:${meetingId} from Webex` },
+    [{ recordingId }],
+  );
 
 /** How many `created` webhooks of each asset the meeting has had: a new one ends the current pause. */
 export interface PublishedCounters {
@@ -51,28 +51,48 @@ export interface PublishedCounters {
 /** A permanent error that stopped a part: if no part could be archived, the meeting fails with it. */
 type Outcome<V> = { view: V; permanentError?: unknown };
 
+/** Tells the meeting's current details what a part of the collection waits for (undefined: nothing). */
+export type ShowWaiting = (topic: string, note: string | undefined) => void;
+
 /** Looks with `list` until it finds something, the deadline passes (empty list) or it fails. */
 async function lookUntilPublished<T>(
-  list: () => Promise<T[]>,
+  what: 'recording' | 'transcript',
+  list: (look: number) => Promise<T[]>,
   notified: () => number,
   settings: WebexCollectionSettings,
   deadlineMs: number,
+  showWaiting: ShowWaiting,
 ): Promise<T[]> {
-  for (let emptyLooks = 1; ; emptyLooks++) {
-    const before = notified();
-    const items = await list();
-    const left = (deadlineMs - Date.now()) / 1000;
-    if (items.length || left <= 0) return items;
-    const pause = nextLookDelaySeconds(settings, emptyLooks, left);
-    await wf.condition(() => notified() > before, pause * 1000);
+  try {
+    for (let emptyLooks = 1; ; emptyLooks++) {
+      const before = notified();
+      const items = await list(emptyLooks);
+      const left = (deadlineMs - Date.now()) / 1000;
+      if (items.length || left <= 0) return items;
+      const pause = nextLookDelaySeconds(settings, emptyLooks, left);
+      const next = isoIn(pause * 1000);
+      showWaiting(
+        what,
+        `Webex has not published the ${what} yet: looking again at ${next} or when Webex announces it` +
+          ` (gives up at ${new Date(deadlineMs).toISOString()})`,
+      );
+      await wf.condition(() => notified() > before, pause * 1000, {
+        summary: `Look for the Webex ${what} again in ${pause} s (or when announced)`,
+      });
+    }
+  } finally {
+    showWaiting(what, undefined);
   }
 }
+
+const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 export async function collectWebex(
   meeting: Meeting,
   settings: WebexCollectionSettings,
   published: PublishedCounters,
   onRecordingIds: (ids: string[]) => void,
+  showWaiting: ShowWaiting,
 ): Promise<void> {
   const meetingId = meeting.view.externalId;
   const deadlineMs = Date.now() + settings.assetDeadlineSeconds * 1000;
@@ -81,10 +101,16 @@ export async function collectWebex(
     let listed;
     try {
       listed = await lookUntilPublished(
-        () => listWebexRecordings({ meetingId }),
+        'recording',
+        (look) =>
+          listWebexRecordings.executeWithOptions(
+            { summary: `List the recordings Webex published for webex:${meetingId} (look ${look})` },
+            [{ meetingId }],
+          ),
         () => published.recordings,
         settings,
         deadlineMs,
+        showWaiting,
       );
     } catch (err) {
       const view = { status: 'unavailable', reason: `recordings could not be listed: ${reasonOf(err)}` };
@@ -101,10 +127,11 @@ export async function collectWebex(
     const parts = await Promise.all(
       listed.map(async ({ id }): Promise<RecordingPart & { expiresAt?: string }> => {
         try {
-          const { durationSeconds, linkExpiresAt, ...archive } = await archiveWebexRecording({
-            meetingId,
-            recordingId: id,
-          });
+          const { durationSeconds, linkExpiresAt, ...archive } =
+            await archiveWebexRecording.executeWithOptions(
+              { summary: `Download recording ${id} of webex:${meetingId} into the archive` },
+              [{ meetingId, recordingId: id }],
+            );
           return { id, status: 'archived', archive, durationSeconds, expiresAt: linkExpiresAt };
         } catch (err) {
           return { id, status: 'unavailable', reason: `download failed: ${reasonOf(err)}` };
@@ -129,10 +156,16 @@ export async function collectWebex(
   const transcript = async (): Promise<Outcome<TranscriptView>> => {
     try {
       const [first] = await lookUntilPublished(
-        () => listWebexTranscripts({ meetingId }),
+        'transcript',
+        (look) =>
+          listWebexTranscripts.executeWithOptions(
+            { summary: `List the transcripts Webex published for webex:${meetingId} (look ${look})` },
+            [{ meetingId }],
+          ),
         () => published.transcripts,
         settings,
         deadlineMs,
+        showWaiting,
       );
       if (!first)
         return {
@@ -141,12 +174,17 @@ export async function collectWebex(
             reason: notPublishedReason('transcript', settings.assetDeadlineSeconds),
           },
         };
-      const archived = await archiveWebexTranscript({
-        meetingId,
-        transcriptId: first.id,
-        vttDownloadLink: first.vttDownloadLink,
-        txtDownloadLink: first.txtDownloadLink,
-      });
+      const archived = await archiveWebexTranscript.executeWithOptions(
+        { summary: `Download transcript ${first.id} of webex:${meetingId} (VTT and TXT) into the archive` },
+        [
+          {
+            meetingId,
+            transcriptId: first.id,
+            vttDownloadLink: first.vttDownloadLink,
+            txtDownloadLink: first.txtDownloadLink,
+          },
+        ],
+      );
       return { view: { status: 'archived', ...archived } };
     } catch (err) {
       return {
@@ -158,7 +196,11 @@ export async function collectWebex(
 
   const participants = async (): Promise<Outcome<ParticipantsView>> => {
     try {
-      return { view: { status: 'archived', ...(await archiveWebexParticipants({ meetingId })) } };
+      const archived = await archiveWebexParticipants.executeWithOptions(
+        { summary: `Download the participant list of webex:${meetingId} into the archive` },
+        [{ meetingId }],
+      );
+      return { view: { status: 'archived', ...archived } };
     } catch (err) {
       return {
         view: { status: 'unavailable', reason: `participants could not be archived: ${reasonOf(err)}` },

@@ -11,10 +11,12 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const { env, cliPath } = await startEphemeralTemporal();
+  const { env, cliPath, uiUrl } = await startEphemeralTemporal();
   process.env.TEMPORAL_CLI_PATH = cliPath;
   globalThis.__TEMPORAL_ENV__ = env;
   process.env.TEMPORAL_TEST_ADDRESS = env.address;
+  // The dev server's web UI, for the browser test (test/integration/temporal-ui.test.ts).
+  process.env.TEMPORAL_TEST_UI_URL = uiUrl;
 
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),

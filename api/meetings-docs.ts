@@ -1,0 +1,96 @@
+// OpenAPI description of the meeting reads (meetings.ts, meetings-list.ts), from the schemas they use.
+import { z } from 'zod';
+import { externalIdSchema, providerSchema } from '../domain/ids';
+import { meetingViewSchema } from '../domain/view';
+import type { RecordingUrl } from '../workflows/definitions';
+import { meetingsListQuerySchema, meetingsListSchema, meetingSummarySchema } from './meetings-list';
+import { errorResponses, jsonResponse, type RouteDocs } from './openapi-parts';
+
+const MeetingView = meetingViewSchema.meta({
+  id: 'MeetingView',
+  description: 'A meeting as its workflow sees it (the `meeting` query); large data is in the archive',
+});
+const MeetingSummary = meetingSummarySchema.meta({ id: 'MeetingSummary' });
+const MeetingsList = meetingsListSchema
+  .extend({ items: z.array(MeetingSummary).describe('Newest first') })
+  .meta({ id: 'MeetingsList', description: 'One page of GET /meetings' });
+
+// The Update's result type is a TypeScript interface: this schema is checked against it.
+const RecordingUrlBody: z.ZodType<RecordingUrl> = z
+  .object({
+    url: z.string().describe('Valid for at least 10 more minutes'),
+    expiresAt: z.string().describe('ISO 8601: when the URL stops working'),
+  })
+  .meta({ id: 'RecordingUrl' });
+
+const meetingParams = z.object({
+  provider: providerSchema,
+  externalId: externalIdSchema.describe('Meeting BaaS bot id, or Webex meeting instance id (with _I_)'),
+});
+/** A path naming a meeting: an unknown provider is 404, a malformed id 400. */
+const MEETING_PATH_ERRORS = { 400: ['invalid_payload'], 404: ['not_found'] } as const;
+
+export const meetingDocs: RouteDocs = {
+  routes: [
+    {
+      method: 'get',
+      path: '/meetings',
+      tags: ['meetings'],
+      summary: 'List meetings, newest first',
+      description:
+        'From Temporal visibility (MeetingProvider, MeetingStatus); closed meetings too, within retention.',
+      request: { query: meetingsListQuerySchema },
+      responses: {
+        200: jsonResponse('A page of meetings', MeetingsList),
+        ...errorResponses({ 400: ['invalid_payload'], 503: ['temporal_unavailable'] }),
+      },
+    },
+    {
+      method: 'get',
+      path: '/meetings/{provider}/{externalId}',
+      tags: ['meetings'],
+      summary: "A meeting's current view",
+      description: 'Open and closed meetings (within the namespace retention).',
+      request: { params: meetingParams },
+      responses: {
+        200: jsonResponse('The MeetingView', MeetingView),
+        ...errorResponses({ ...MEETING_PATH_ERRORS, 503: ['temporal_unavailable'] }),
+      },
+    },
+    {
+      method: 'post',
+      path: '/meetings/{provider}/{externalId}/recording-url',
+      tags: ['meetings'],
+      summary: 'A recording URL valid for at least 10 more minutes',
+      description:
+        'The `refreshRecordingUrl` Update: refreshed through the provider when needed (open meetings).',
+      request: { params: meetingParams },
+      responses: {
+        200: jsonResponse('A currently valid URL', RecordingUrlBody),
+        ...errorResponses({
+          ...MEETING_PATH_ERRORS,
+          409: ['recording_unavailable'],
+          503: ['temporal_unavailable'],
+        }),
+      },
+    },
+    {
+      method: 'get',
+      path: '/meetings/{provider}/{externalId}/recording',
+      tags: ['meetings'],
+      summary: 'Redirect to a currently valid recording URL',
+      request: { params: meetingParams },
+      responses: {
+        302: {
+          description: 'To the recording',
+          headers: z.object({ location: z.string().describe('A URL valid for at least 10 more minutes') }),
+        },
+        ...errorResponses({
+          ...MEETING_PATH_ERRORS,
+          409: ['recording_unavailable'],
+          503: ['temporal_unavailable'],
+        }),
+      },
+    },
+  ],
+};

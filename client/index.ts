@@ -1,0 +1,14 @@
+// The typed client of the meeting data orchestrator, for other TypeScript services.
+export {
+  meetingSummarySchema,
+  meetingsListSchema,
+  type MeetingSummary,
+  type MeetingsList,
+} from '../api/meetings-list';
+export { meetingViewSchema, type MeetingView } from '../domain/view';
+export type { RecordingUrl } from '../workflows/definitions';
+export * from './errors';
+export { HttpMeetingsClient, type HttpMeetingsClientOptions } from './http';
+export { allMeetings, type MeetingsClient, type MeetingsFilter } from './meetings-client';
+export { recordingUrlSchema } from './recording-url';
+export { TemporalMeetingsClient, type TemporalMeetingsClientOptions } from './temporal';
