@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { devServerArgs } from '../platform/dev-server';
+import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { findTemporalCli, HOW_TO_FIX } from '../scripts/temporal-cli';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -98,7 +99,12 @@ export async function startServices(): Promise<Services> {
     const simUrl = `http://127.0.0.1:${simPort}`;
     await waitFor('the simulator', async () => (await fetch(`${simUrl}/sim/requests`)).ok);
 
+    // As in production (npm run build): the worker loads a prebuilt bundle instead of running webpack, whose
+    // memory would otherwise count in the worker's peak.
+    const bundle = path.join(dir, 'workflow-bundle.js');
+    await buildWorkflowBundle(bundle);
     const serviceEnv: Record<string, string> = {
+      WORKFLOW_BUNDLE_PATH: bundle,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_TASK_QUEUE: 'meetings',
       PORT: String(apiPort),
