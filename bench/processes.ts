@@ -8,17 +8,10 @@ import path from 'node:path';
 import { devServerArgs } from '../platform/dev-server';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { findTemporalCli, HOW_TO_FIX } from '../scripts/temporal-cli';
+import { freePort } from '../test/helpers/dev-server';
 
 const ROOT = path.resolve(__dirname, '..');
 export const BENCH_API_KEY = 'bench-meetingbaas-key';
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Peak resident memory (VmHWM, in bytes) of a live process, from /proc. */
 export function peakRss(pid: number | undefined): number | undefined {

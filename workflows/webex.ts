@@ -113,8 +113,10 @@ export async function collectWebex(
         showWaiting,
       );
     } catch (err) {
-      const view = { status: 'unavailable', reason: `recordings could not be listed: ${reasonOf(err)}` };
-      return { view: view as RecordingView, permanentError: isPermanent(err) ? err : undefined };
+      return {
+        view: { status: 'unavailable', reason: `recordings could not be listed: ${reasonOf(err)}` },
+        permanentError: isPermanent(err) ? err : undefined,
+      };
     }
     if (!listed.length)
       return {

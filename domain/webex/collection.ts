@@ -26,11 +26,12 @@ export function nextLookDelaySeconds(
   return Math.max(0, Math.min(backoff, settings.maxPollIntervalSeconds, secondsLeft));
 }
 
-const hours = (s: number) => (s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`);
+const duration = (s: number) =>
+  s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`;
 
 /** Why an asset is unavailable once the deadline passed without it, naming the likely cause. */
 export function notPublishedReason(asset: 'recording' | 'transcript', deadlineSeconds: number): string {
-  const within = `Webex published no ${asset} within ${hours(deadlineSeconds)} of the meeting's end`;
+  const within = `Webex published no ${asset} within ${duration(deadlineSeconds)} of the meeting's end`;
   return asset === 'recording'
     ? `${within}: the meeting was probably not recorded (recording was off)`
     : `${within}: Webex makes transcripts only of meetings recorded with Webex Assistant or closed captions turned on`;
