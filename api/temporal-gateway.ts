@@ -10,7 +10,7 @@ import {
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { listMeetings, readMeeting } from '../client/temporal-reads';
 import type { ProviderEvent } from '../domain/events';
-import { meetingWorkflowId, type Provider } from '../domain/ids';
+import { meetingWorkflowId, type Provider } from '../domain/workflow-id';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { MeetingView } from '../domain/view';
 import type { WatchdogSettings } from '../domain/watchdog';

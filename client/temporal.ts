@@ -8,7 +8,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { meetingsListQuerySchema, type MeetingsList } from '../api/meetings-list';
-import { meetingWorkflowId, type Provider } from '../domain/ids';
+import { meetingWorkflowId, type Provider } from '../domain/workflow-id';
 import type { MeetingView } from '../domain/view';
 import { refreshRecordingUrlUpdate, type RecordingUrl } from '../workflows/definitions';
 import {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { PROVIDERS } from './workflow-id';
 
-export const PROVIDERS = ['meetingbaas', 'webex'] as const;
+export { PROVIDERS, type Provider } from './workflow-id';
 export const providerSchema = z.enum(PROVIDERS);
-export type Provider = z.infer<typeof providerSchema>;
 
 /**
  * A provider's id for a meeting (Meeting BaaS bot id, Webex meeting instance id). It becomes one URL path
@@ -17,7 +17,3 @@ export const externalIdSchema = z
     /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
     'must be letters, digits, ".", "_" or "-", starting with a letter or digit',
   );
-
-export function meetingWorkflowId(provider: Provider, externalId: string): string {
-  return `${provider}:${externalId}`;
-}

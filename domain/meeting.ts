@@ -1,7 +1,7 @@
 // One meeting's state, fed provider events in whatever order and number they arrive. Pure (no Temporal,
 // no I/O, no clock: times come in with the events), so the workflow only has to orchestrate it.
 import type { ProviderEvent } from './events';
-import { meetingWorkflowId, type Provider } from './ids';
+import { meetingWorkflowId, type Provider } from './workflow-id';
 import {
   decide,
   type Admission,

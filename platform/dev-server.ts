@@ -5,6 +5,12 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
 
 const CLI_TYPE_NAMES = { KEYWORD: 'Keyword', DATETIME: 'Datetime' } as const;
 
+// SQLite's default rollback journal syncs the disk on every commit, and the dev server commits several times
+// per signal: a write-ahead log, synced at checkpoints, more than doubles what it sustains (BENCHMARKS.md).
+// A crash of the server loses nothing; a power cut or OS crash can lose the last commits, as is usual for
+// a single-node development store.
+const SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+
 export interface DevServerOptions {
   ip: string;
   port: number;
@@ -24,7 +30,7 @@ export function devServerArgs(o: DevServerOptions): string[] {
     '--port',
     String(o.port),
     ...(o.uiPort === undefined ? ['--headless'] : ['--ui-port', String(o.uiPort)]),
-    ...(o.dbFile ? ['--db-filename', o.dbFile] : []),
+    ...(o.dbFile ? ['--db-filename', o.dbFile, ...SQLITE_PRAGMAS] : []),
     '--log-level',
     o.logLevel ?? 'warn',
     ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAMES[k.type]}`]),

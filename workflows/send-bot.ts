@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ProviderEvent } from '../domain/events';
-import { meetingWorkflowId } from '../domain/ids';
+import { meetingWorkflowId } from '../domain/workflow-id';
 import {
   MeetingProviderKey,
   MeetingStatusKey,

@@ -25,11 +25,12 @@ export class OwnDevServer {
     this.proc = spawn(cli, devServerArgs({ ...this.options, ip: '127.0.0.1' }), { stdio: 'ignore' });
   }
 
-  async stop(): Promise<void> {
+  /** SIGKILL: a crash, nothing flushed on the way out. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
+    proc.kill(signal);
     await exited;
     this.proc = undefined;
   }

@@ -1,4 +1,4 @@
-// Temporal goes away: webhooks are answered 503 (so the provider retries), never 200 for an event that was
+// Temporal goes away (stopped, then crashed): webhooks are answered 503 (so the provider retries), never 200 for an event that was
 // not stored; the same delivery succeeds once Temporal is back, and nothing stored before is lost.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,11 +10,13 @@ import { eventually, postJson, startStack, startWorker, type Stack } from '../he
 let server: OwnDevServer;
 let stack: Stack;
 let dataDir: string;
+let dbFile: string;
 let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-db-'));
-  server = new OwnDevServer({ port: await freePort(), dbFile: path.join(dataDir, 'temporal.db') });
+  dbFile = path.join(dataDir, 'temporal.db');
+  server = new OwnDevServer({ port: await freePort(), dbFile });
   stack = await startStack({ worker: false, address: server.address, callTimeoutMs: 2000 });
 });
 afterAll(async () => {
@@ -47,9 +49,11 @@ test('503 while Temporal is down, the same delivery accepted once it is back, ea
     status: 200,
     body: { workflowId: `meetingbaas:${botId}` },
   });
+  // The store runs with a write-ahead log (platform/dev-server.ts).
+  expect(fs.existsSync(`${dbFile}-wal`)).toBe(true);
 
-  // Down again in the middle of the meeting.
-  await server.stop();
+  // Down again in the middle of the meeting, by a crash: what was acknowledged is in the log.
+  await server.stop('SIGKILL');
   const during = await postJson(stack.webhookUrl, event('in_waiting_room', 1));
   expect(during.status).toBe(503);
   expect(during.body).toMatchObject({ error: 'temporal_unavailable' });
