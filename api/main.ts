@@ -1,11 +1,11 @@
 // The API process: webhooks in, meeting views out.
 import { Client, Connection } from '@temporalio/client';
 import { FileArchive } from '../platform/archive';
-import { loadConfigOrExit, watchdogSettings, webexCollectionSettings } from '../platform/config';
+import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { temporalConnectConfig } from '../platform/temporal';
 import { createApp } from './app';
-import { MeetingsGateway } from './temporal-gateway';
+import { gatewayOptions, MeetingsGateway } from './temporal-gateway';
 
 function main(): void {
   const config = loadConfigOrExit();
@@ -14,14 +14,7 @@ function main(): void {
   // Lazy: the API starts (and answers 503) while Temporal is down, and reconnects when it is back.
   const connection = Connection.lazy(connectionOptions);
   const client = new Client({ connection, namespace });
-  const gateway = new MeetingsGateway(client, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    callTimeoutMs: config.TEMPORAL_CALL_TIMEOUT_MS,
-    lingerSeconds: config.MEETING_LINGER_SECONDS,
-    watchdog: watchdogSettings(config),
-    webex: webexCollectionSettings(config),
-    botRequestTimeoutMs: config.BOT_REQUEST_TIMEOUT_MS,
-  });
+  const gateway = new MeetingsGateway(client, gatewayOptions(config));
   const app = createApp({ config, gateway, archive: new FileArchive(config.ARCHIVE_DIR), log });
   const server = app.listen(config.PORT, () => {
     log.info({ port: config.PORT, temporal: connectionOptions.address, namespace }, 'api listening');

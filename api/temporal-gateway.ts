@@ -15,6 +15,7 @@ import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { MeetingView } from '../domain/view';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
+import { watchdogSettings, webexCollectionSettings, type Config } from '../platform/config';
 import {
   MEETING_WORKFLOW_TYPE,
   MeetingProviderKey,
@@ -56,6 +57,18 @@ export interface GatewayOptions {
   webex?: WebexCollectionSettings;
   /** How long POST /bots waits for the provider before answering 202. */
   botRequestTimeoutMs?: number;
+}
+
+/** The gateway as the configuration sets it up (the API; the benchmark's raw baseline makes the same calls). */
+export function gatewayOptions(config: Config): GatewayOptions {
+  return {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    callTimeoutMs: config.TEMPORAL_CALL_TIMEOUT_MS,
+    lingerSeconds: config.MEETING_LINGER_SECONDS,
+    watchdog: watchdogSettings(config),
+    webex: webexCollectionSettings(config),
+    botRequestTimeoutMs: config.BOT_REQUEST_TIMEOUT_MS,
+  };
 }
 
 /** Temporal's own (gRPC) errors become TemporalUnavailableError; anything else is returned as it is. */

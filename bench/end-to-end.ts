@@ -4,7 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { MeetingView } from '../domain/view';
-import { peakRss, type Services } from './processes';
+import { cpuByProcess, peakRss, type CpuUser, type Services } from './processes';
 import { quantile } from './stats';
 
 export interface EndToEndOptions {
@@ -31,6 +31,8 @@ export interface EndToEndResult {
   historyBytesMax: number;
   workerPeakRss?: number;
   apiPeakRss?: number;
+  /** CPU milliseconds each process spent per meeting: where the machine's time goes. */
+  cpuMsPerMeeting: Record<CpuUser, number>;
   problems: string[];
 }
 
@@ -52,6 +54,7 @@ export async function runEndToEnd(services: Services, o: EndToEndOptions): Promi
   let stuck = 0;
   let wrongArchive = 0;
   const latencies: number[] = [];
+  const cpuBefore = cpuByProcess(services);
   const started = Date.now();
   let lastDone = started;
 
@@ -109,6 +112,8 @@ export async function runEndToEnd(services: Services, o: EndToEndOptions): Promi
     }),
   );
   const seconds = (lastDone - started) / 1000;
+  const cpuAfter = cpuByProcess(services);
+  const perMeeting = (k: CpuUser) => ((cpuAfter[k] - cpuBefore[k]) * 1000) / o.meetings;
 
   // History size of a sample of meetings (all of them would be slow at N = 1000).
   const ids: string[] = [];
@@ -146,6 +151,13 @@ export async function runEndToEnd(services: Services, o: EndToEndOptions): Promi
     historyBytesMax,
     workerPeakRss: peakRss(services.worker.pid),
     apiPeakRss: peakRss(services.api.pid),
+    cpuMsPerMeeting: {
+      temporal: perMeeting('temporal'),
+      worker: perMeeting('worker'),
+      api: perMeeting('api'),
+      simulator: perMeeting('simulator'),
+      driver: perMeeting('driver'),
+    },
     problems: problems.slice(0, 20),
   };
 }

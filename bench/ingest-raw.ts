@@ -1,54 +1,37 @@
-// The baseline, run in its own process: the same events as raw signalWithStart calls from a Temporal client,
-// at the same concurrency for the same time, no HTTP. Prints one JSON LoadResult.
+// The baseline, run in its own process: for each webhook the API would take, the very signalWithStart it
+// makes (the same event from the same mapping, the same gateway call), at the same concurrency for the same
+// time, with no HTTP, no validation, no logging. Prints one JSON LoadResult.
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { ProviderEvent } from '../domain/events';
-import {
-  MEETING_WORKFLOW_TYPE,
-  MeetingProviderKey,
-  MeetingStatusKey,
-  providerEventSignal,
-  type MeetingWorkflowInput,
-} from '../workflows/definitions';
+import { gatewayOptions, MeetingsGateway } from '../api/temporal-gateway';
+import { v1ToProviderEvent, type V1Webhook } from '../domain/meetingbaas/v1';
+import { parseConfig } from '../platform/config';
 import { loadResult } from './stats';
 
-const [address, concurrency, seconds] = process.argv.slice(2);
+const [concurrency, seconds] = process.argv.slice(2);
 
 async function main() {
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  // The services' environment (bench/processes.ts), so the gateway is set up as the API's is.
+  const config = parseConfig(process.env);
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  const gateway = new MeetingsGateway(new Client({ connection }), gatewayOptions(config));
   const latencies: number[] = [];
   let errors = 0;
   const until = Date.now() + Number(seconds) * 1000;
   const loop = async () => {
     while (Date.now() < until) {
-      const botId = `bench-raw-${randomUUID()}`;
-      const at = new Date().toISOString();
-      const event: ProviderEvent = {
-        provider: 'meetingbaas',
-        externalId: botId,
-        kind: 'joining',
-        code: 'joining_call',
-        occurredAt: at,
-        receivedAt: at,
-        source: 'webhook',
-        dedupeKey: `status:joining_call:${at}`,
+      const webhook: V1Webhook = {
+        event: 'bot.status_change',
+        data: {
+          bot_id: `bench-raw-${randomUUID()}`,
+          status: { code: 'joining_call', created_at: new Date().toISOString() },
+        },
       };
-      const input: MeetingWorkflowInput = { provider: 'meetingbaas', externalId: botId, lingerSeconds: 0 };
       const started = performance.now();
       try {
-        await client.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
-          workflowId: `meetingbaas:${botId}`,
-          taskQueue: 'meetings',
-          args: [input],
-          signal: providerEventSignal,
-          signalArgs: [event],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: MeetingProviderKey, value: 'meetingbaas' },
-            { key: MeetingStatusKey, value: 'scheduled' },
-          ],
-        });
+        await gateway.deliver(
+          v1ToProviderEvent(webhook, { receivedAt: new Date().toISOString(), raw: webhook }),
+        );
         latencies.push(performance.now() - started);
       } catch {
         errors++;

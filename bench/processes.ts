@@ -25,6 +25,34 @@ export function peakRss(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU time (user + system, in seconds) a live process has used so far, from /proc. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces); utime and stime are the 12th and 13th.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+// USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)).
+const CLOCK_TICKS = 100;
+
+export type CpuUser = 'temporal' | 'worker' | 'api' | 'simulator' | 'driver';
+
+/** CPU seconds used so far by each process of the run (the driver is this process). */
+export function cpuByProcess(services: Services): Record<CpuUser, number> {
+  const { user, system } = process.cpuUsage();
+  return {
+    temporal: cpuSeconds(services.temporal.pid) ?? NaN,
+    worker: cpuSeconds(services.worker.pid) ?? NaN,
+    api: cpuSeconds(services.api.pid) ?? NaN,
+    simulator: cpuSeconds(services.simulator.pid) ?? NaN,
+    driver: (user + system) / 1e6,
+  };
+}
+
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -49,6 +77,10 @@ export interface Services {
   apiUrl: string;
   simUrl: string;
   archiveDir: string;
+  /** The worker's and the API's environment. */
+  env: Record<string, string>;
+  temporal: ChildProcess;
+  simulator: ChildProcess;
   worker: ChildProcess;
   api: ChildProcess;
   /** Restarts the worker and the API (fresh memory peaks) with the same settings. */
@@ -77,7 +109,7 @@ export async function startServices(): Promise<Services> {
 
   const stopAll = () => Promise.all([...children].reverse().map(stopChild));
   try {
-    start(
+    const temporal = start(
       cli.path,
       devServerArgs({
         ip: '127.0.0.1',
@@ -88,7 +120,10 @@ export async function startServices(): Promise<Services> {
     );
     await waitFor('the Temporal dev server', () => portOpen(temporalPort));
 
-    node('simulator/main.ts', { SIM_PORT: String(simPort), MEETINGBAAS_API_KEY: BENCH_API_KEY });
+    const simulator = node('simulator/main.ts', {
+      SIM_PORT: String(simPort),
+      MEETINGBAAS_API_KEY: BENCH_API_KEY,
+    });
     const simUrl = `http://127.0.0.1:${simPort}`;
     await waitFor('the simulator', async () => (await fetch(`${simUrl}/sim/requests`)).ok);
 
@@ -124,6 +159,9 @@ export async function startServices(): Promise<Services> {
       apiUrl,
       simUrl,
       archiveDir: path.join(dir, 'archive'),
+      env: serviceEnv,
+      temporal,
+      simulator,
       get worker() {
         return services.worker;
       },
