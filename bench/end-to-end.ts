@@ -4,7 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { MeetingView } from '../domain/view';
-import { cpuByProcess, peakRss, type CpuUser, type Services } from './processes';
+import { cpuByProcess, peakRss, rss, type CpuUser, type Services } from './processes';
 import { quantile } from './stats';
 
 export interface EndToEndOptions {
@@ -31,6 +31,12 @@ export interface EndToEndResult {
   historyBytesMax: number;
   workerPeakRss?: number;
   apiPeakRss?: number;
+  /**
+   * Median resident memory over the second half of the run, sampled every second: V8 collects lazily, so a
+   * peak alone cannot tell a leak from garbage not yet collected; a leak makes this grow with N.
+   */
+  workerSteadyRss: number;
+  apiSteadyRss: number;
   /** CPU milliseconds each process spent per meeting: where the machine's time goes. */
   cpuMsPerMeeting: Record<CpuUser, number>;
   problems: string[];
@@ -55,6 +61,11 @@ export async function runEndToEnd(services: Services, o: EndToEndOptions): Promi
   let wrongArchive = 0;
   const latencies: number[] = [];
   const cpuBefore = cpuByProcess(services);
+  const memory: Array<{ worker: number; api: number }> = [];
+  const sampler = setInterval(
+    () => memory.push({ worker: rss(services.worker.pid) ?? NaN, api: rss(services.api.pid) ?? NaN }),
+    1000,
+  );
   const started = Date.now();
   let lastDone = started;
 
@@ -113,6 +124,13 @@ export async function runEndToEnd(services: Services, o: EndToEndOptions): Promi
   );
   const seconds = (lastDone - started) / 1000;
   const cpuAfter = cpuByProcess(services);
+  clearInterval(sampler);
+  const secondHalf = memory.slice(Math.floor(memory.length / 2));
+  const steady = (k: 'worker' | 'api') =>
+    quantile(
+      secondHalf.map((m) => m[k]),
+      0.5,
+    );
   const perMeeting = (k: CpuUser) => ((cpuAfter[k] - cpuBefore[k]) * 1000) / o.meetings;
 
   // History size of a sample of meetings (all of them would be slow at N = 1000).
@@ -151,6 +169,8 @@ export async function runEndToEnd(services: Services, o: EndToEndOptions): Promi
     historyBytesMax,
     workerPeakRss: peakRss(services.worker.pid),
     apiPeakRss: peakRss(services.api.pid),
+    workerSteadyRss: steady('worker'),
+    apiSteadyRss: steady('api'),
     cpuMsPerMeeting: {
       temporal: perMeeting('temporal'),
       worker: perMeeting('worker'),

@@ -25,6 +25,17 @@ export function peakRss(pid: number | undefined): number | undefined {
   }
 }
 
+/** Resident memory (VmRSS, in bytes) of a live process now, from /proc. */
+export function rss(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU time (user + system, in seconds) a live process has used so far, from /proc. */
 export function cpuSeconds(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
@@ -89,7 +100,12 @@ export interface Services {
 }
 
 /** Everything the benchmark measures, on free ports, with a fresh SQLite file and archive. */
-export async function startServices(): Promise<Services> {
+export interface ServiceOptions {
+  /** Write V8 CPU profiles of the worker and the API here (one per process, on exit). */
+  profileDir?: string;
+}
+
+export async function startServices(options: ServiceOptions = {}): Promise<Services> {
   const cli = findTemporalCli();
   if (!cli) throw new Error(`No Temporal CLI.${HOW_TO_FIX}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-bench-'));
@@ -104,8 +120,17 @@ export async function startServices(): Promise<Services> {
     children.push(child);
     return child;
   };
-  const node = (entry: string, env: Record<string, string>) =>
-    start(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], env);
+  const node = (entry: string, env: Record<string, string>, profile = false) =>
+    start(
+      process.execPath,
+      [
+        ...(profile && options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+        '--import',
+        'tsx',
+        path.join(ROOT, entry),
+      ],
+      env,
+    );
 
   const stopAll = () => Promise.all([...children].reverse().map(stopChild));
   try {
@@ -148,8 +173,8 @@ export async function startServices(): Promise<Services> {
     };
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const services = {
-      worker: node('worker/main.ts', serviceEnv),
-      api: node('api/main.ts', serviceEnv),
+      worker: node('worker/main.ts', serviceEnv, true),
+      api: node('api/main.ts', serviceEnv, true),
     };
     const ready = () => waitFor('the API', async () => (await fetch(`${apiUrl}/readyz`)).ok);
     await ready();
@@ -170,8 +195,8 @@ export async function startServices(): Promise<Services> {
       },
       async restartServices() {
         await Promise.all([stopChild(services.worker), stopChild(services.api)]);
-        services.worker = node('worker/main.ts', serviceEnv);
-        services.api = node('api/main.ts', serviceEnv);
+        services.worker = node('worker/main.ts', serviceEnv, true);
+        services.api = node('api/main.ts', serviceEnv, true);
         await ready();
       },
       async stop() {

@@ -93,12 +93,12 @@ function sustained(levels: Ingestion[]): Ingestion | undefined {
 function printTables(endToEnd: EndToEndResult[], ingestion: Ingestion[]) {
   console.log('\nEnd to end');
   console.log(
-    '| N | recording | meetings/min | ms/meeting | complete→completed p50 / p99 ms | lost | stuck | wrong | history events / bytes (max) | worker / API peak RSS |',
+    '| N | recording | meetings/min | ms/meeting | complete→completed p50 / p99 ms | lost | stuck | wrong | history events / bytes (max) | worker RSS peak (steady) | API RSS peak (steady) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of endToEnd)
     console.log(
-      `| ${r.meetings} | ${mb(r.recordingBytes)} | ${fixed(r.meetingsPerMinute)} | ${fixed(r.msPerMeeting, 0)} | ${fixed(r.completeToCompletedP50Ms, 0)} / ${fixed(r.completeToCompletedP99Ms, 0)} | ${r.lost} | ${r.stuck} | ${r.wrongArchive} | ${r.historyEventsMax} / ${r.historyBytesMax} | ${mb(r.workerPeakRss)} / ${mb(r.apiPeakRss)} |`,
+      `| ${r.meetings} | ${mb(r.recordingBytes)} | ${fixed(r.meetingsPerMinute)} | ${fixed(r.msPerMeeting, 0)} | ${fixed(r.completeToCompletedP50Ms, 0)} / ${fixed(r.completeToCompletedP99Ms, 0)} | ${r.lost} | ${r.stuck} | ${r.wrongArchive} | ${r.historyEventsMax} / ${r.historyBytesMax} | ${mb(r.workerPeakRss)} (${mb(r.workerSteadyRss)}) | ${mb(r.apiPeakRss)} (${mb(r.apiSteadyRss)}) |`,
     );
   console.log('\nCPU ms per meeting, by process');
   console.log(
@@ -138,9 +138,17 @@ function printTables(endToEnd: EndToEndResult[], ingestion: Ingestion[]) {
   );
 }
 
+/** What the run is doing, on stderr (the tables come at the end, on stdout). */
+const progress = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
+
 async function main() {
   const started = Date.now();
-  const services = await startServices();
+  // --profile: V8 CPU profiles of the worker and the API (open them in Chrome DevTools or speedscope).
+  const profileDir = flag('profile')
+    ? path.join(__dirname, 'results', `profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+    : undefined;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+  const services = await startServices({ profileDir });
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     command: `npm run bench -- ${args.join(' ')}`.trim(),
@@ -158,17 +166,22 @@ async function main() {
     // Each run on a freshly started worker and API, so that its memory peak is its own.
     for (const n of [...settings.meetings, ...settings.growth]) {
       await services.restartServices();
+      progress(`end to end: ${n} meetings, ${settings.concurrency} at a time`);
       endToEnd.push(await e2e(services, n));
     }
     if (settings.memory) {
       // Same few meetings with a 40x larger recording: a streamed download keeps the worker's peak flat.
       for (const bytes of [5 * 2 ** 20, 200 * 2 ** 20]) {
         await services.restartServices();
+        progress(`memory: 3 meetings with a ${mb(bytes)} recording`);
         endToEnd.push(await e2e(services, 3, bytes));
       }
     }
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
-    for (const connections of settings.connections) ingestion.push(await ingestionAt(services, connections));
+    for (const connections of settings.connections) {
+      progress(`ingestion: ${connections} connections`);
+      ingestion.push(await ingestionAt(services, connections));
+    }
   } finally {
     await services.stop();
   }
@@ -180,6 +193,7 @@ async function main() {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  if (profileDir) console.log(`CPU profiles: ${profileDir}`);
   console.log(`\n${quick ? 'quick ' : ''}run in ${fixed(results.seconds as number, 0)} s; results: ${file}`);
   if (endToEnd.some((r) => r.lost || r.stuck || r.wrongArchive)) {
     console.error('FAILED: a meeting was lost, stuck or wrongly archived');
