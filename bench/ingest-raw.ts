@@ -1,6 +1,7 @@
 // The baseline, run in its own process: for each webhook the API would take, the very signalWithStart it
 // makes (the same event from the same mapping, the same gateway call), at the same concurrency for the same
-// time, with no HTTP, no validation, no logging. Prints one JSON LoadResult.
+// time, with no HTTP, no validation, no logging. Prints one JSON LoadResult. With a third argument, stops
+// after that many meetings (the open-meetings measure starts a known number).
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { gatewayOptions, MeetingsGateway } from '../api/temporal-gateway';
@@ -8,7 +9,8 @@ import { v1ToProviderEvent, type V1Webhook } from '../domain/meetingbaas/v1';
 import { parseConfig } from '../platform/config';
 import { loadResult } from './stats';
 
-const [concurrency, seconds] = process.argv.slice(2);
+const [concurrency, seconds, limit] = process.argv.slice(2);
+const maxRequests = limit ? Number(limit) : Infinity;
 
 async function main() {
   // The services' environment (bench/processes.ts), so the gateway is set up as the API's is.
@@ -17,9 +19,12 @@ async function main() {
   const gateway = new MeetingsGateway(new Client({ connection }), gatewayOptions(config));
   const latencies: number[] = [];
   let errors = 0;
-  const until = Date.now() + Number(seconds) * 1000;
+  const began = Date.now();
+  const until = began + Number(seconds) * 1000;
+  let sent = 0;
   const loop = async () => {
-    while (Date.now() < until) {
+    while (Date.now() < until && sent < maxRequests) {
+      sent++;
       const webhook: V1Webhook = {
         event: 'bot.status_change',
         data: {
@@ -39,7 +44,7 @@ async function main() {
     }
   };
   await Promise.all(Array.from({ length: Number(concurrency) }, loop));
-  console.log(JSON.stringify(loadResult(latencies, errors, Number(seconds))));
+  console.log(JSON.stringify(loadResult(latencies, errors, (Date.now() - began) / 1000)));
   await connection.close();
 }
 

@@ -8,7 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
-import { BENCH_API_KEY, cpuByProcess, startServices, type CpuUser, type Services } from './processes';
+import { Client, Connection } from '@temporalio/client';
+import {
+  BENCH_API_KEY,
+  cpuByProcess,
+  cpuSeconds,
+  rss,
+  startServices,
+  type CpuUser,
+  type Services,
+} from './processes';
 import { fixed, mb, type LoadResult } from './stats';
 
 const run = promisify(execFile);
@@ -30,6 +39,8 @@ const settings = {
   recordingBytes: numberOption('recording-mb', quick ? 1 : 5) * 2 ** 20,
   words: 600,
   memory: !quick && !flag('no-memory'),
+  // Meetings left open at once (started, not ended), for the worker's memory per open meeting.
+  openMeetings: numberOption('open', quick ? 200 : 1000),
 };
 
 /** Runs a load generator in its own process and reads its one JSON line. */
@@ -82,6 +93,39 @@ const e2e = (services: Services, n: number, recordingBytes = settings.recordingB
     words: settings.words,
     timeoutMs: 10 * 60_000,
   });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The worker's memory per open meeting (each one cached by the worker until it ends): on a fresh worker,
+ * start `count` meetings, let the worker go idle, and divide what its resident memory grew by.
+ */
+async function openMeetings(services: Services, count: number) {
+  await services.restartServices();
+  await sleep(2000);
+  const before = rss(services.worker.pid) ?? NaN;
+  const started = await load('ingest-raw.ts', ['10', '600', String(count)], services.env);
+  // Idle: under 50 ms of CPU in a second (every first workflow task done), or a minute at most.
+  for (let i = 0, last = cpuSeconds(services.worker.pid) ?? 0; i < 60; i++) {
+    await sleep(1000);
+    const now = cpuSeconds(services.worker.pid) ?? 0;
+    if (now - last < 0.05) break;
+    last = now;
+  }
+  const after = rss(services.worker.pid) ?? NaN;
+  const connection = await Connection.connect({ address: services.temporalAddress });
+  const { count: open } = await new Client({ connection }).workflow.count(
+    `WorkflowType = 'meetingWorkflow' AND ExecutionStatus = 'Running'`,
+  );
+  await connection.close();
+  return {
+    started: started.requests,
+    open,
+    workerRssBefore: before,
+    workerRssAfter: after,
+    perMeeting: (after - before) / open,
+  };
+}
 
 /** The most webhooks per second the API took with a p99 under 100 ms, and at how many connections. */
 function sustained(levels: Ingestion[]): Ingestion | undefined {
@@ -162,6 +206,7 @@ async function main() {
   };
   const endToEnd: EndToEndResult[] = [];
   const ingestion: Ingestion[] = [];
+  let open: Awaited<ReturnType<typeof openMeetings>> | undefined;
   try {
     // Each run on a freshly started worker and API, so that its memory peak is its own.
     for (const n of [...settings.meetings, ...settings.growth]) {
@@ -177,6 +222,8 @@ async function main() {
         endToEnd.push(await e2e(services, 3, bytes));
       }
     }
+    progress(`open meetings: ${settings.openMeetings} started and left open`);
+    open = await openMeetings(services, settings.openMeetings);
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
     for (const connections of settings.connections) {
       progress(`ingestion: ${connections} connections`);
@@ -185,9 +232,13 @@ async function main() {
   } finally {
     await services.stop();
   }
-  Object.assign(results, { endToEnd, ingestion, sustained: sustained(ingestion) });
+  Object.assign(results, { endToEnd, openMeetings: open, ingestion, sustained: sustained(ingestion) });
   results.seconds = (Date.now() - started) / 1000;
   printTables(endToEnd, ingestion);
+  if (open)
+    console.log(
+      `\nOpen meetings: ${open.open} open (all cached by the worker); worker RSS ${mb(open.workerRssBefore)} -> ${mb(open.workerRssAfter)}, ${fixed(open.perMeeting / 1024, 0)} KB per open meeting`,
+    );
   for (const r of endToEnd) for (const p of r.problems) console.error(`problem: ${p}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
