@@ -74,14 +74,26 @@ async function ingestionAt(services: Services, connections: number) {
   const seconds = String(settings.ingestSeconds);
   const raw = () =>
     measured(services, () => load('ingest-raw.ts', [String(connections), seconds], services.env));
-  // Raw, then the API, then raw again: the machine is shared, so the ratio uses both raw runs.
-  const raw1 = await raw();
-  const api = await measured(services, () =>
-    load('ingest-http.ts', [services.apiUrl, BENCH_API_KEY, String(connections), seconds], {}),
-  );
-  const raw2 = await raw();
-  const rawRate = (raw1.perSecond + raw2.perSecond) / 2;
-  return { connections, api, raw: [raw1, raw2], ratio: api.perSecond / rawRate };
+  const api = () =>
+    measured(services, () =>
+      load('ingest-http.ts', [services.apiUrl, BENCH_API_KEY, String(connections), seconds], {}),
+    );
+  // Raw and API runs taken in turn (raw, API, raw, API, raw): the machine is shared and one 10 s run can be
+  // 10 % off the next, so the ratio compares the mean rates of runs spread over the same minute.
+  const runs = { raw: [await raw()], api: [await api()] };
+  runs.raw.push(await raw());
+  runs.api.push(await api());
+  runs.raw.push(await raw());
+  const meanRate = (rs: LoadResult[]) => rs.reduce((sum, r) => sum + r.perSecond, 0) / rs.length;
+  return {
+    connections,
+    ...runs,
+    apiRate: meanRate(runs.api),
+    // The worse of the API runs: the p99 target must hold in each.
+    apiP99: Math.max(...runs.api.map((r) => r.p99)),
+    apiErrors: runs.api.reduce((sum, r) => sum + r.errors, 0),
+    ratio: meanRate(runs.api) / meanRate(runs.raw),
+  };
 }
 type Ingestion = Awaited<ReturnType<typeof ingestionAt>>;
 
@@ -129,9 +141,7 @@ async function openMeetings(services: Services, count: number) {
 
 /** The most webhooks per second the API took with a p99 under 100 ms, and at how many connections. */
 function sustained(levels: Ingestion[]): Ingestion | undefined {
-  return levels
-    .filter((l) => l.api.p99 < 100 && l.api.errors === 0)
-    .sort((a, b) => b.api.perSecond - a.api.perSecond)[0];
+  return levels.filter((l) => l.apiP99 < 100 && l.apiErrors === 0).sort((a, b) => b.apiRate - a.apiRate)[0];
 }
 
 function printTables(endToEnd: EndToEndResult[], ingestion: Ingestion[]) {
@@ -155,7 +165,7 @@ function printTables(endToEnd: EndToEndResult[], ingestion: Ingestion[]) {
     );
   }
 
-  console.log(`\nIngestion (${settings.ingestSeconds} s per run; raw measured before and after the API)`);
+  console.log(`\nIngestion (${settings.ingestSeconds} s per run; raw and API runs in turn)`);
   console.log(
     '| connections | | per second | p50 ms | p95 ms | p99 ms | errors | CPU ms/request: server / worker / API |',
   );
@@ -167,9 +177,9 @@ function printTables(endToEnd: EndToEndResult[], ingestion: Ingestion[]) {
     );
   };
   for (const l of ingestion) {
-    row(l.connections, 'raw signalWithStart', l.raw[0]!);
-    row(l.connections, '**API** POST /webhooks/meetingbaas', l.api);
-    row(l.connections, 'raw signalWithStart', l.raw[1]!);
+    [l.raw[0], l.api[0], l.raw[1], l.api[1], l.raw[2]].forEach((r, i) =>
+      row(l.connections, i % 2 ? '**API** POST /webhooks/meetingbaas' : 'raw signalWithStart', r!),
+    );
   }
   console.log(
     `API / raw by connections: ${ingestion.map((l) => `${l.connections}: ${fixed(l.ratio, 2)}`).join(', ')}`,
@@ -177,7 +187,7 @@ function printTables(endToEnd: EndToEndResult[], ingestion: Ingestion[]) {
   const best = sustained(ingestion);
   console.log(
     best
-      ? `Sustained with p99 < 100 ms: ${fixed(best.api.perSecond, 0)} webhooks/s at ${best.connections} connections (API / raw ${fixed(best.ratio, 2)})`
+      ? `Sustained with p99 < 100 ms: ${fixed(best.apiRate, 0)} webhooks/s at ${best.connections} connections (API / raw ${fixed(best.ratio, 2)})`
       : 'Sustained with p99 < 100 ms: none of the levels run',
   );
 }
