@@ -37,6 +37,10 @@ export interface EndToEndResult {
    */
   workerSteadyRss: number;
   apiSteadyRss: number;
+  /** Resident memory of worker and API, sampled every second (JSON results only). */
+  memorySamples: Array<{ worker: number; api: number }>;
+  /** The uncounted warm-up round, reported only when it went wrong. */
+  warmUp?: boolean;
   /** CPU milliseconds each process spent per meeting: where the machine's time goes. */
   cpuMsPerMeeting: Record<CpuUser, number>;
   problems: string[];
@@ -171,6 +175,7 @@ export async function runEndToEnd(services: Services, o: EndToEndOptions): Promi
     apiPeakRss: peakRss(services.api.pid),
     workerSteadyRss: steady('worker'),
     apiSteadyRss: steady('api'),
+    memorySamples: memory,
     cpuMsPerMeeting: {
       temporal: perMeeting('temporal'),
       worker: perMeeting('worker'),

@@ -30,5 +30,5 @@ export function loadResult(latenciesMs: number[], errors: number, seconds: numbe
 }
 
 export const mb = (bytes: number | undefined) =>
-  bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  bytes === undefined || !Number.isFinite(bytes) ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`;
 export const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
