@@ -13,28 +13,19 @@ import { freePort } from '../test/helpers/dev-server';
 const ROOT = path.resolve(__dirname, '..');
 export const BENCH_API_KEY = 'bench-meetingbaas-key';
 
-/** Peak resident memory (VmHWM, in bytes) of a live process, from /proc. */
-export function peakRss(pid: number | undefined): number | undefined {
+/** A memory figure (in bytes) of a live process from /proc/<pid>/status: VmHWM is the peak, VmRSS now. */
+function memoryBytes(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | undefined {
   if (!pid) return undefined;
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
     return kb ? Number(kb) * 1024 : undefined;
   } catch {
     return undefined;
   }
 }
-
-/** Resident memory (VmRSS, in bytes) of a live process now, from /proc. */
-export function rss(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const peakRss = (pid: number | undefined) => memoryBytes(pid, 'VmHWM');
+export const rss = (pid: number | undefined) => memoryBytes(pid, 'VmRSS');
 
 /** CPU time (user + system, in seconds) a live process has used so far, from /proc. */
 export function cpuSeconds(pid: number | undefined): number | undefined {
