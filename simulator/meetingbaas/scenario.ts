@@ -87,20 +87,23 @@ export function createScenario(input: ScenarioInput, nowMs: number): Scenario {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The bot's status codes in the call, in the order the provider sends them (v1 and v2 alike). */
+export function callStatusCodes(s: Scenario): string[] {
+  return s.outcome === 'complete'
+    ? [
+        'joining_call',
+        'in_waiting_room',
+        'in_call_not_recording',
+        'in_call_recording',
+        ...(s.pause ? ['recording_paused', 'recording_resumed'] : []),
+        'call_ended',
+      ]
+    : ['joining_call', 'in_waiting_room', 'bot_rejected'];
+}
+
 /** The v1 `bot.status_change` bodies of the meeting, in the order the provider sends them. */
 export function statusWebhooks(s: Scenario): object[] {
-  const codes =
-    s.outcome === 'complete'
-      ? [
-          'joining_call',
-          'in_waiting_room',
-          'in_call_not_recording',
-          'in_call_recording',
-          ...(s.pause ? ['recording_paused', 'recording_resumed'] : []),
-          'call_ended',
-        ]
-      : ['joining_call', 'in_waiting_room', 'bot_rejected'];
-  return codes.map((code, i) => {
+  return callStatusCodes(s).map((code, i) => {
     const at = s.startedAtMs + i * 60_000;
     const status: Record<string, string> = { code, created_at: iso(at) };
     if (code === 'in_call_recording') status.start_time = iso(at);

@@ -1,6 +1,6 @@
 // What a scripted meeting looks like through Meeting BaaS v2: its webhook bodies, its `transcription`
 // artifact and its `GET /v2/bots/{bot_id}` answer, in the shapes of the v2 OpenAPI and docs.
-import { scenarioTranscript, type Scenario } from './scenario';
+import { callStatusCodes, scenarioTranscript, type Scenario } from './scenario';
 
 export interface V2ArtifactUrls {
   video: string | null;
@@ -9,20 +9,15 @@ export interface V2ArtifactUrls {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The bot's v2 status codes, in the order the provider sends them. */
+/** The bot's v2 status codes, in the order the provider sends them: v1's, framed by v2's own. */
 export function v2StatusCodes(s: Scenario): string[] {
   if (s.outcome === 'failed') {
     // Intermediary signal, then recording_failed, then the terminal status (webhooks page).
-    return ['queued', 'joining_call', 'in_waiting_room', 'bot_rejected', 'recording_failed', 'failed'];
+    return ['queued', ...callStatusCodes(s), 'recording_failed', 'failed'];
   }
   return [
     'queued',
-    'joining_call',
-    'in_waiting_room',
-    'in_call_not_recording',
-    'in_call_recording',
-    ...(s.pause ? ['recording_paused', 'recording_resumed'] : []),
-    'call_ended',
+    ...callStatusCodes(s),
     'recording_succeeded',
     ...(s.transcript ? ['transcribing'] : []),
     'completed',
