@@ -27,7 +27,7 @@ import {
 } from '../../simulator/meetingbaas/v2-bodies';
 import { API_KEY, eventually, postJson, startStack, type Stack } from '../helpers/stack';
 
-const OPENAPI = path.resolve(__dirname, '../../../shared/reference/meetingbaas-openapi-v2.json');
+const OPENAPI = path.resolve(__dirname, '../fixtures/reference/meetingbaas-openapi-v2.schemas.json');
 const HOUR = 3600_000;
 
 let stack: Stack;

@@ -14,7 +14,7 @@ import {
 import { normalizeV2Transcription, v2TranscriptionSchema } from '../../domain/meetingbaas/v2-transcription';
 import { normalizedTranscriptSchema } from '../../domain/transcript';
 
-const OPENAPI = path.resolve(__dirname, '../../../shared/reference/meetingbaas-openapi-v2.json');
+const OPENAPI = path.resolve(__dirname, '../fixtures/reference/meetingbaas-openapi-v2.schemas.json');
 const BOT = '123e4567-e89b-12d3-a456-426614174000';
 const RECEIVED = '2025-01-15T12:00:00.000Z';
 const REF = { uri: 'file:///archive/inbox/x.json', bytes: 10, sha256: 'a'.repeat(64) };

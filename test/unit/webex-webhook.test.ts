@@ -9,7 +9,7 @@ import {
   type WebexWebhook,
 } from '../../domain/webex/webhook';
 
-const SEED = path.resolve(__dirname, '../../../shared/seeds/004_f1f90c0235c02288.txt');
+const SEED = path.resolve(__dirname, '../fixtures/seeds/webex-access-meeting-resources.txt');
 const ENDED = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, '../fixtures/webex/meeting-ended.json'), 'utf8'),
 ) as Record<string, any>;
