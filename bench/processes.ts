@@ -155,7 +155,7 @@ export async function startServices(options: ServiceOptions = {}): Promise<Servi
       LOG_LEVEL: 'warn',
       MEETINGBAAS_API_KEY: BENCH_API_KEY,
       MEETINGBAAS_API_URL: simUrl,
-      DOWNLOAD_ALLOWED_HOSTS: `127.0.0.1:${simPort}`,
+      DOWNLOAD_ALLOWED_HOSTS: `http://127.0.0.1:${simPort}`,
       ARCHIVE_DIR: path.join(dir, 'archive'),
       // Results come back as soon as a meeting is final.
       MEETING_LINGER_SECONDS: '0',

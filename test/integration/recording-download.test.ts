@@ -48,12 +48,12 @@ function download(pathname: string, allowedHosts: string[]): Promise<ArchiveRef>
 }
 
 test('a redirect within the allowed hosts is followed', async () => {
-  const ref = await download('/to-same-host', [origin]);
+  const ref = await download('/to-same-host', [`http://${origin}`]);
   expect(ref.bytes).toBe('recording bytes'.length);
 });
 
 test('a redirect to a host outside DOWNLOAD_ALLOWED_HOSTS is refused, not followed', async () => {
-  const err = await failure(download('/to-other-host', [origin]));
+  const err = await failure(download('/to-other-host', [`http://${origin}`]));
   expect(err.type).toBe('DownloadHostNotAllowed');
   expect(err.nonRetryable).toBe(true);
   expect(fs.existsSync(path.join(archiveDir, 'meetingbaas', 'bot-to-other-host', 'recording.mp4'))).toBe(
@@ -62,13 +62,13 @@ test('a redirect to a host outside DOWNLOAD_ALLOWED_HOSTS is refused, not follow
 });
 
 test('endless redirects stop', async () => {
-  const err = await failure(download('/loop', [origin]));
+  const err = await failure(download('/loop', [`http://${origin}`]));
   expect(err.type).toBe('TooManyRedirects');
   expect(err.nonRetryable).toBe(true);
 });
 
 test('a 404 is a non-retryable failure naming the status', async () => {
-  const err = await failure(download('/gone', [origin]));
+  const err = await failure(download('/gone', [`http://${origin}`]));
   expect(err.nonRetryable).toBe(true);
   expect(err.message).toMatch(/HTTP 404/);
 });

@@ -37,7 +37,7 @@ const client = (options: Partial<WebexClientOptions> = {}) =>
   new WebexClient({ baseUrl: apiUrl(), accessToken: SIM_WEBEX_ACCESS_TOKEN, ...options });
 const oauthClient = () => client({ accessToken: undefined, oauth: { ...SIM_WEBEX_OAUTH } });
 const activities = (webex: WebexClient) =>
-  webexActivities({ archive, allowedHosts: [new URL(sim.url).host], webex });
+  webexActivities({ archive, allowedHosts: [`http://${new URL(sim.url).host}`], webex });
 
 const noop = () => {};
 const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };

@@ -55,7 +55,7 @@ describe('parseConfig', () => {
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       MEETINGBAAS_API_URL: 'http://localhost:4010',
       MEETINGBAAS_WEBHOOK_SECRET: 'whsec_abc',
-      DOWNLOAD_ALLOWED_HOSTS: ' Files.Example.com , *.cdn.example.net,localhost:4010, ',
+      DOWNLOAD_ALLOWED_HOSTS: ' Files.Example.com , *.cdn.example.net,localhost:4010, HTTP://127.0.0.1:4010,',
       WEBHOOK_BODY_LIMIT: '1mb',
     });
     expect(config).toMatchObject({
@@ -65,7 +65,12 @@ describe('parseConfig', () => {
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       MEETINGBAAS_API_URL: 'http://localhost:4010',
       MEETINGBAAS_WEBHOOK_SECRET: 'whsec_abc',
-      DOWNLOAD_ALLOWED_HOSTS: ['files.example.com', '*.cdn.example.net', 'localhost:4010'],
+      DOWNLOAD_ALLOWED_HOSTS: [
+        'files.example.com',
+        '*.cdn.example.net',
+        'localhost:4010',
+        'http://127.0.0.1:4010',
+      ],
       WEBHOOK_BODY_LIMIT: 1024 * 1024,
     });
   });
@@ -101,6 +106,9 @@ describe('parseConfig', () => {
     ['TEMPORAL_ADDRESS', { TEMPORAL_ADDRESS: 'temporal.internal' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['DOWNLOAD_ALLOWED_HOSTS', { DOWNLOAD_ALLOWED_HOSTS: 'https://example.com/' }],
+    ['DOWNLOAD_ALLOWED_HOSTS', { DOWNLOAD_ALLOWED_HOSTS: 'ftp://example.com' }],
+    ['DOWNLOAD_ALLOWED_HOSTS', { DOWNLOAD_ALLOWED_HOSTS: 'example.com,*.127.0.0.1' }],
+    ['DOWNLOAD_ALLOWED_HOSTS', { DOWNLOAD_ALLOWED_HOSTS: 'example.com:70000' }],
     ['DOWNLOAD_ALLOWED_HOSTS', { DOWNLOAD_ALLOWED_HOSTS: ' , ' }],
     ['MEETING_LINGER_SECONDS', { MEETING_LINGER_SECONDS: 'forever' }],
     ['WEBEX_AUTO_RECORD', { WEBEX_AUTO_RECORD: 'sometimes' }],
@@ -110,6 +118,12 @@ describe('parseConfig', () => {
     const err = configError(env);
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toContain(name);
+  });
+
+  test('a bad DOWNLOAD_ALLOWED_HOSTS pattern: the error shows what patterns look like, http:// included', () => {
+    const err = configError({ DOWNLOAD_ALLOWED_HOSTS: 'example.com,example.com/path' });
+    expect(err.message).toContain('DOWNLOAD_ALLOWED_HOSTS');
+    expect(err.message).toContain('http://127.0.0.1:4010');
   });
 
   test('Webex: auto-record is a flag, off by default; the OAuth settings come together or not at all', () => {
