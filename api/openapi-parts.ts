@@ -39,10 +39,11 @@ export function jsonRequestBody(description: string, schema: z.ZodType): ZodRequ
 const MEANING = {
   400: 'The request could not be used',
   401: 'Missing or wrong credentials',
+  403: 'The credentials do not allow this route',
   404: 'Not found',
   409: 'Not possible in the current state',
   413: 'The body is larger than the configured limit',
-  415: 'The body is not application/json',
+  415: 'The body is not application/json, or is compressed (only identity Content-Encoding)',
   422: 'The provider refused the request',
   502: 'The provider could not be reached or failed',
   503: 'A dependency is unavailable: retry later',

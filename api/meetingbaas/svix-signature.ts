@@ -1,7 +1,7 @@
 // Meeting BaaS v2 webhooks are delivered by Svix and signed: svix-id, svix-timestamp, svix-signature.
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../../platform/logger';
-import { Webhook as SvixWebhook } from 'svix';
+import { Webhook as SvixWebhook, WebhookVerificationError } from 'svix';
 import { sendError } from '../errors';
 
 export const SVIX_HEADERS = ['svix-id', 'svix-timestamp', 'svix-signature'] as const;
@@ -22,8 +22,9 @@ const REASONS: Record<string, string> = {
 
 /**
  * The two v2 checks around the body: `beforeBody` refuses cheaply (no secret, headers missing) before a
- * byte is read; `verify` checks the signature of the raw bytes (`req.rawBody`) once they are read. svix's
- * 5-minute timestamp tolerance is the replay protection.
+ * byte is read; `verify` checks the signature of the raw bytes (`req.rawBody`) once they are read, before
+ * our own parsing (parseJson: depth first) reads them. svix's 5-minute timestamp tolerance is the replay
+ * protection.
  */
 export function svixSignature(secret: string | undefined, log: Logger) {
   let verifier: SvixWebhook | undefined;
@@ -63,8 +64,14 @@ export function svixSignature(secret: string | undefined, log: Logger) {
         'svix-signature': req.get('svix-signature')!,
       });
     } catch (err) {
-      const reason = (err as Error).message;
-      return sendError(res, 401, 'unauthorized', `invalid Svix signature: ${REASONS[reason] ?? reason}`);
+      // Once the signature matches, svix parses the body: a signed body that is not JSON is parseJson's 400.
+      if (!(err instanceof WebhookVerificationError)) return next();
+      return sendError(
+        res,
+        401,
+        'unauthorized',
+        `invalid Svix signature: ${REASONS[err.message] ?? err.message}`,
+      );
     }
     next();
   };

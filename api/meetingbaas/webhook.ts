@@ -6,7 +6,7 @@ import { presignedUrlExpiry } from '../../domain/presigned-url';
 import type { FileArchive } from '../../platform/archive';
 import type { Logger } from '../../platform/logger';
 import { requireHeaderKey } from '../api-key';
-import { jsonBody } from '../body';
+import { closeUntilBodyRead, jsonBody, parseJson, rawJsonBody } from '../body';
 import { deliverEvent } from '../deliver';
 import { sendError } from '../errors';
 import type { MeetingsGateway } from '../temporal-gateway';
@@ -41,7 +41,7 @@ function v1WebhookHandler(deps: MeetingBaasWebhookDeps): RequestHandler {
       const event = v1ToProviderEvent(webhook, { receivedAt, payloadRef, recordingUrlExpiresAt });
       return deliverEvent(deps.gateway, event, res);
     }
-    await deliverEvent(deps.gateway, v1ToProviderEvent(webhook, { receivedAt, raw: req.body }), res);
+    await deliverEvent(deps.gateway, v1ToProviderEvent(webhook, { receivedAt }), res);
   };
 }
 
@@ -62,19 +62,22 @@ export function meetingBaasWebhookRoutes(deps: MeetingBaasWebhookDeps): Router {
   const svix = svixSignature(deps.webhookSecret, deps.log);
 
   // v2, recognised by its Svix headers (whatever else the request carries). The cheap checks come before
-  // the body is read; the signature is checked on its raw bytes before the event is validated or stored.
+  // the body is read; the signature is checked on its raw bytes before they are parsed, validated or stored.
   router.post(
     PATH,
     (req, _res, next) => next(hasSvixHeaders(req) ? undefined : 'route'),
+    closeUntilBodyRead,
     svix.beforeBody,
-    ...jsonBody(deps.bodyLimit),
+    ...rawJsonBody(deps.bodyLimit),
     svix.verify,
+    parseJson,
     v2WebhookHandler(deps),
   );
 
   // v1: the API key header is checked before the body is read.
   router.post(
     PATH,
+    closeUntilBodyRead,
     requireSomeCredential,
     requireHeaderKey(API_KEY_HEADER, deps.apiKey, 'Meeting BaaS webhooks'),
     ...jsonBody(deps.bodyLimit),

@@ -15,8 +15,9 @@ import {
 } from '../openapi-parts';
 import { SIGNATURE_HEADER } from './spark-signature';
 
-// Webex timestamps are `.catch`-ed (an unreadable one is dropped, the event kept), which has no OpenAPI
-// form: describe them as what they are. Metadata only, validation is unchanged.
+// Webex timestamps are `.catch`-ed (the event is kept whatever they hold; an unreadable one is noted and the
+// event ordered by its receipt, domain/provider-time.ts), which has no OpenAPI form: describe them as what
+// they are. Metadata only, validation is unchanged.
 for (const timestamp of [
   webexMeetingDataSchema.shape.start,
   webexMeetingDataSchema.shape.end,
@@ -26,7 +27,7 @@ for (const timestamp of [
   z.globalRegistry.add(timestamp, {
     type: 'string',
     format: 'date-time',
-    description: 'ISO 8601; ignored when unreadable',
+    description: 'ISO 8601; when unreadable or in the future, the event is ordered by its receipt',
   });
 }
 

@@ -8,7 +8,7 @@ import {
   webexWebhookSchema,
 } from '../../domain/webex/webhook';
 import type { Logger } from '../../platform/logger';
-import { jsonBody } from '../body';
+import { closeUntilBodyRead, parseJson, rawJsonBody } from '../body';
 import { deliverEvent } from '../deliver';
 import { sendError, zodIssues } from '../errors';
 import type { MeetingsGateway } from '../temporal-gateway';
@@ -65,11 +65,15 @@ function webexWebhookHandler(deps: WebexWebhookDeps): RequestHandler {
 export function webexWebhookRoutes(deps: WebexWebhookDeps): Router {
   const router = Router();
   const signature = sparkSignatureCheck(deps.webhookSecret);
+  // The signature header is looked at before the body is read, the signature checked on the raw bytes
+  // before they are parsed.
   router.post(
     '/webhooks/webex',
+    closeUntilBodyRead,
     signature.beforeBody,
-    ...jsonBody(deps.bodyLimit),
+    ...rawJsonBody(deps.bodyLimit),
     signature.verify,
+    parseJson,
     webexWebhookHandler(deps),
   );
   return router;
