@@ -91,8 +91,83 @@ export const TRANSITIONS: Readonly<Record<MeetingStatus, Row>> = {
 
 /** Whether an event shows that the bot was let into the meeting. */
 export const ADMITTING_EVENTS: ReadonlySet<LifecycleEvent> = new Set(['in_call', 'recording', 'paused']);
+/** Events that show the bot trying to get in: from then on it counts as not admitted until shown in. */
+const ENTRY_EVENTS: ReadonlySet<LifecycleEvent> = new Set(['joining', 'waiting_room']);
 
-export type Admission = 'unknown' | 'admitted' | 'refused';
+/**
+ * What is known of the bot being let in:
+ * - unknown: nothing (no bot seen trying, e.g. only the final data came, or a Webex meeting);
+ * - waiting: seen joining or in the waiting room, never seen in the call;
+ * - refused: the provider said it was not let in (bot_rejected, waiting_room_timeout, invalid_meeting_url);
+ * - admitted: seen in the call (in_call, recording, paused), or its final data shows it was in.
+ */
+export type Admission = 'unknown' | 'waiting' | 'refused' | 'admitted';
+
+/**
+ * The admission rule, for every event delivered (applied or not: an in_call that arrives late, after the
+ * end, still shows the bot was in). Once admitted, always admitted.
+ */
+export function admissionAfter(admission: Admission, event: LifecycleEvent): Admission {
+  if (admission === 'admitted' || ADMITTING_EVENTS.has(event)) return 'admitted';
+  if (event === 'ended_unadmitted') return 'refused';
+  if (ENTRY_EVENTS.has(event) && admission === 'unknown') return 'waiting';
+  return admission;
+}
+
+/** Never admitted: the meeting ended (or will) with the bot joining or in the waiting room, whatever the end code. */
+export function neverAdmitted(admission: Admission): boolean {
+  return admission === 'waiting' || admission === 'refused';
+}
+
+/** What the collected final data says about the bot having been in the call. */
+export interface PresenceEvidence {
+  /** Duration of the recording (all its parts), when the provider gives one. */
+  recordingSeconds?: number;
+  /** Utterances of the archived transcript: a transcript with words has at least one. */
+  transcriptUtterances?: number;
+}
+
+/** The final data shows the bot was in: a recording with a duration, or a transcript with words. */
+export function showsBotWasIn(evidence: PresenceEvidence | undefined): boolean {
+  return (evidence?.recordingSeconds ?? 0) > 0 || (evidence?.transcriptUtterances ?? 0) > 0;
+}
+
+export const BOT_NOT_ADMITTED = 'bot_not_admitted';
+
+function notAdmitted(admission: Admission): { code: string; message: string } {
+  const why =
+    admission === 'refused'
+      ? 'the provider reported that the bot was not let into the meeting'
+      : 'the bot was never seen in the call (it ended while joining or in the waiting room)';
+  return {
+    code: BOT_NOT_ADMITTED,
+    message: `${why}, and its final data shows no sign of it there: no recording with a duration, no transcript with words`,
+  };
+}
+
+/** How far along the lifecycle each status is: the table never takes a meeting to a lower rank. */
+const RANK: Readonly<Record<MeetingStatus, number>> = {
+  scheduled: 0,
+  joining: 1,
+  waiting_room: 2,
+  in_call: 3,
+  recording: 4,
+  paused: 4,
+  ended: 5,
+  collecting: 6,
+  completed: 7,
+  failed: 7,
+};
+
+/**
+ * Whether going from `from` to `to` moves the meeting forward. Such a move is right even for an event older
+ * than the current state: had the events come in time order, the older one would have been applied and
+ * the newer refused by the table (it cannot move the meeting back). So only sideways moves (recording and
+ * paused) need the "older than the current state" rule, and a wrong timestamp can never freeze a meeting.
+ */
+export function movesForward(from: MeetingStatus, to: MeetingStatus): boolean {
+  return RANK[to] > RANK[from];
+}
 
 export interface LifecycleState {
   status: MeetingStatus;
@@ -109,15 +184,13 @@ export interface Decision {
 }
 
 /**
- * Where `event` takes a meeting in `state`. The one rule outside the table: a bot that was refused entry
- * never reaches `completed`, so final data announced for it fails the meeting instead of collecting.
+ * Where `event` takes a meeting in `state`. The one rule outside the table: a bot that was never admitted
+ * never reaches `completed`. Its final data is collected like any other (it may prove the bot was in after
+ * all: a lost status), and once collected the meeting fails `bot_not_admitted` unless `evidence` (what was
+ * collected) shows the bot was in.
  */
-export function decide(state: LifecycleState, event: LifecycleEvent): Decision {
-  const admission: Admission = ADMITTING_EVENTS.has(event)
-    ? 'admitted'
-    : event === 'ended_unadmitted' && state.admission !== 'admitted'
-      ? 'refused'
-      : state.admission;
+export function decide(state: LifecycleState, event: LifecycleEvent, evidence?: PresenceEvidence): Decision {
+  const admission = admissionAfter(state.admission, event);
 
   const target = TRANSITIONS[state.status][event];
   if (target === undefined) {
@@ -127,18 +200,9 @@ export function decide(state: LifecycleState, event: LifecycleEvent): Decision {
         : `no transition from ${state.status} on ${event}`;
     return { applied: false, next: state, note };
   }
-  if (event === 'final_data' && admission === 'refused') {
-    return {
-      applied: true,
-      next: { status: 'failed', admission },
-      failure: {
-        code: 'bot_not_admitted',
-        message: 'the provider announced final data, but the bot was never admitted to the meeting',
-      },
-    };
+  if (event === 'collected' && neverAdmitted(admission)) {
+    if (showsBotWasIn(evidence)) return { applied: true, next: { status: target, admission: 'admitted' } };
+    return { applied: true, next: { status: 'failed', admission }, failure: notAdmitted(admission) };
   }
-  return {
-    applied: true,
-    next: { status: target, admission: event === 'final_data' ? 'admitted' : admission },
-  };
+  return { applied: true, next: { status: target, admission } };
 }

@@ -47,11 +47,12 @@ describe('bad input is a clear 4xx, never a 500', () => {
       'status without code',
       { event: 'bot.status_change', data: { bot_id: 'b1', status: { created_at: '2024-01-01T12:00:00Z' } } },
     ],
+    // A timestamp that is not one is accepted (evidence, not law): odd-timestamps-and-admission.test.ts.
     [
-      'a timestamp that is not one',
+      'a timestamp that is not even a string or a number',
       {
         event: 'bot.status_change',
-        data: { bot_id: 'b1', status: { code: 'joining_call', created_at: 'yesterday' } },
+        data: { bot_id: 'b1', status: { code: 'joining_call', created_at: { when: 'yesterday' } } },
       },
     ],
     [
@@ -118,32 +119,32 @@ describe('bad input is a clear 4xx, never a 500', () => {
 
 describe('reading meetings', () => {
   test('unknown meeting: 404 not_found', async () => {
-    const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/never-seen-${Date.now()}`);
+    const res = await stack.api(`/meetings/meetingbaas/never-seen-${Date.now()}`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: 'not_found' });
   });
 
   test('unknown provider: 404', async () => {
-    const res = await fetch(`${stack.apiUrl}/meetings/zoom/abc`);
+    const res = await stack.api(`/meetings/zoom/abc`);
     expect(res.status).toBe(404);
   });
 
   test('unsafe id: 400', async () => {
-    const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/a%3Ab`);
+    const res = await stack.api(`/meetings/meetingbaas/a%3Ab`);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_payload' });
   });
 
   test('unknown route: 404 JSON', async () => {
-    const res = await fetch(`${stack.apiUrl}/nope`);
+    const res = await stack.api(`/nope`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: 'not_found' });
   });
 });
 
 test('healthz and readyz', async () => {
-  expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
-  const ready = await fetch(`${stack.apiUrl}/readyz`);
+  expect((await stack.api(`/healthz`)).status).toBe(200);
+  const ready = await stack.api(`/readyz`);
   expect(ready.status).toBe(200);
   expect(await ready.json()).toEqual({ status: 'ready' });
 });

@@ -1,10 +1,17 @@
 import {
+  admissionAfter,
   decide,
   LIFECYCLE_EVENTS,
   MEETING_STATUSES,
+  movesForward,
+  neverAdmitted,
+  showsBotWasIn,
+  TRANSITIONS,
+  type Admission,
   type LifecycleEvent,
   type LifecycleState,
   type MeetingStatus,
+  type PresenceEvidence,
 } from '../../domain/lifecycle';
 
 // The expected lifecycle, written out by hand from the design (not derived from TRANSITIONS):
@@ -107,7 +114,7 @@ describe('admission', () => {
   });
 
   test.each(['scheduled', 'joining', 'waiting_room'] as const)(
-    'ended_unadmitted from %s (never admitted): refused, then final_data fails the meeting as bot_not_admitted',
+    'ended_unadmitted from %s (never admitted): refused; final data is collected, then the meeting fails bot_not_admitted',
     (status) => {
       const ended = decide({ status, admission: 'unknown' }, 'ended_unadmitted');
       expect(ended.applied).toBe(true);
@@ -115,10 +122,14 @@ describe('admission', () => {
 
       const final = decide(ended.next, 'final_data');
       expect(final.applied).toBe(true);
-      expect(final.next.status).toBe('failed');
-      expect(final.next.status).not.toBe('collecting');
-      expect(final.failure?.code).toBe('bot_not_admitted');
-      expect(final.failure?.message).toEqual(expect.any(String));
+      expect(final.next).toEqual({ status: 'collecting', admission: 'refused' });
+      expect(final.failure).toBeUndefined();
+
+      const collected = decide(final.next, 'collected', { recordingSeconds: 0, transcriptUtterances: 0 });
+      expect(collected.applied).toBe(true);
+      expect(collected.next.status).toBe('failed');
+      expect(collected.failure?.code).toBe('bot_not_admitted');
+      expect(collected.failure?.message).toMatch(/not let into the meeting/);
     },
   );
 
@@ -135,6 +146,7 @@ describe('admission', () => {
       expect(final.applied).toBe(true);
       expect(final.next.status).toBe('collecting');
       expect(final.failure).toBeUndefined();
+      expect(decide(final.next, 'collected').next.status).toBe('completed');
     },
   );
 
@@ -164,5 +176,123 @@ describe('admission', () => {
     const decision = decide(state, 'ended_unadmitted');
     expect(decision.applied).toBe(false);
     expect(decision.next).toEqual(state);
+  });
+});
+
+describe('never admitted means never admitted, whatever the end code', () => {
+  const ENTRY: LifecycleEvent[] = ['joining', 'waiting_room'];
+  const ADMITTING: LifecycleEvent[] = ['in_call', 'recording', 'paused'];
+
+  test.each(ENTRY.map((e) => [e]))('%s marks a bot of unknown admission as waiting', (event) => {
+    expect(admissionAfter('unknown', event)).toBe('waiting');
+  });
+
+  test.each<[Admission, LifecycleEvent, Admission]>([
+    ['waiting', 'ended', 'waiting'],
+    ['waiting', 'ended_unadmitted', 'refused'],
+    ['waiting', 'final_data', 'waiting'],
+    ['refused', 'joining', 'refused'],
+    ['refused', 'in_call', 'admitted'],
+    ['admitted', 'ended_unadmitted', 'admitted'],
+    ['admitted', 'waiting_room', 'admitted'],
+    ['unknown', 'ended', 'unknown'],
+    ['unknown', 'final_data', 'unknown'],
+    ['unknown', 'scheduled', 'unknown'],
+    ['waiting', 'unknown', 'waiting'],
+  ])('admission %s + %s -> %s', (admission, event, expected) => {
+    expect(admissionAfter(admission, event)).toBe(expected);
+  });
+
+  test.each(
+    (['unknown', 'waiting', 'refused', 'admitted'] as const).flatMap((a) => ADMITTING.map((e) => [a, e])),
+  )('from %s, %s always admits (once in, in for good)', (admission, event) => {
+    expect(admissionAfter(admission as Admission, event as LifecycleEvent)).toBe('admitted');
+  });
+
+  test('never admitted: waiting and refused only', () => {
+    expect(neverAdmitted('waiting')).toBe(true);
+    expect(neverAdmitted('refused')).toBe(true);
+    expect(neverAdmitted('unknown')).toBe(false);
+    expect(neverAdmitted('admitted')).toBe(false);
+  });
+
+  test.each<[string, PresenceEvidence | undefined, boolean]>([
+    ['nothing collected', undefined, false],
+    ['an empty recording and transcript', { recordingSeconds: 0, transcriptUtterances: 0 }, false],
+    ['a recording without a duration', { transcriptUtterances: 0 }, false],
+    ['a recording with a duration', { recordingSeconds: 12.5 }, true],
+    ['a transcript with words', { transcriptUtterances: 1 }, true],
+  ])('%s: shows the bot was in = %s', (_name, evidence, expected) => {
+    expect(showsBotWasIn(evidence)).toBe(expected);
+  });
+
+  // Every way into `ended` from joining or the waiting room (the end events the table has, and a lost
+  // status: the final data straight from a live status), then the final data collected with and without
+  // evidence of the bot having been in.
+  const END_KINDS = (['ended', 'ended_unadmitted', 'asset_published', 'final_data'] as const).filter(
+    (e) => TRANSITIONS.joining[e] !== undefined,
+  );
+  const paths = (['joining', 'waiting_room'] as const).flatMap((status) =>
+    END_KINDS.map((end) => [status, end] as const),
+  );
+
+  test.each(paths)('%s then %s, nothing showing the bot in: failed bot_not_admitted', (status, end) => {
+    let state: LifecycleState = { status, admission: admissionAfter('unknown', status) };
+    const ended = decide(state, end);
+    expect(ended.applied).toBe(true);
+    state = ended.next;
+    if (state.status === 'ended') state = decide(state, 'final_data').next;
+    expect(state.status).toBe('collecting');
+    expect(neverAdmitted(state.admission)).toBe(true);
+    for (const evidence of [undefined, { recordingSeconds: 0, transcriptUtterances: 0 }]) {
+      const done = decide(state, 'collected', evidence);
+      expect(done.next.status).toBe('failed');
+      expect(done.next.status).not.toBe('completed');
+      expect(done.failure?.code).toBe('bot_not_admitted');
+    }
+  });
+
+  test.each(paths)('%s then %s, data showing the bot in: completed', (status, end) => {
+    let state: LifecycleState = { status, admission: admissionAfter('unknown', status) };
+    state = decide(state, end).next;
+    if (state.status === 'ended') state = decide(state, 'final_data').next;
+    for (const evidence of [{ recordingSeconds: 1 }, { transcriptUtterances: 3 }]) {
+      const done = decide(state, 'collected', evidence);
+      expect(done.next).toEqual({ status: 'completed', admission: 'admitted' });
+      expect(done.failure).toBeUndefined();
+    }
+  });
+
+  test("a collection failure of a never admitted bot keeps the collector's failure (no bot_not_admitted)", () => {
+    const done = decide({ status: 'collecting', admission: 'waiting' }, 'collection_failed');
+    expect(done.next.status).toBe('failed');
+    expect(done.failure).toBeUndefined();
+  });
+
+  test('unknown admission (no bot seen trying, e.g. only the final data) completes without evidence', () => {
+    expect(decide({ status: 'collecting', admission: 'unknown' }, 'collected').next.status).toBe('completed');
+  });
+});
+
+describe('movesForward', () => {
+  test('every transition of the table moves forward or stays level: the table never moves a meeting back', () => {
+    for (const status of MEETING_STATUSES) {
+      for (const target of Object.values(TRANSITIONS[status])) {
+        expect(movesForward(target, status)).toBe(false);
+      }
+    }
+  });
+
+  test.each<[MeetingStatus, MeetingStatus, boolean]>([
+    ['joining', 'waiting_room', true],
+    ['waiting_room', 'in_call', true],
+    ['recording', 'ended', true],
+    ['ended', 'collecting', true],
+    ['recording', 'paused', false],
+    ['paused', 'recording', false],
+    ['joining', 'joining', false],
+    ['in_call', 'joining', false],
+  ])('%s -> %s forward: %s', (from, to, expected) => {
+    expect(movesForward(from, to)).toBe(expected);
   });
 });

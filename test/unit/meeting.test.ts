@@ -1,7 +1,9 @@
 import { providerEventSchema, type ProviderEvent } from '../../domain/events';
 import type { LifecycleEvent } from '../../domain/lifecycle';
-import { Meeting } from '../../domain/meeting';
-import { meetingViewSchema } from '../../domain/view';
+import { V2_STATUS_CODES } from '../../domain/meetingbaas/v2';
+import { Meeting, type MeetingRule } from '../../domain/meeting';
+import { isSearchableDate } from '../../domain/provider-time';
+import { meetingViewSchema, type RecordingView, type TranscriptView } from '../../domain/view';
 
 const BOT = 'bot-1';
 const RECORDING_URL = 'https://bots-videos.s3.eu-west-3.amazonaws.com/path/to/video.mp4?X-Amz-Signature=abc';
@@ -153,14 +155,26 @@ test('a duplicate of an event that was not applied stays a single history entry'
 
 test('a stale event (older than the newest applied) is recorded, not applied, with a note', () => {
   const m = fresh();
-  m.apply(joining(t(5)));
-  // waiting_room would be a valid forward step from joining, but it happened before the joining we applied.
-  expect(m.apply(waiting(t(4)))).toBe('recorded');
-  expect(m.status).toBe('joining');
+  m.apply(recording(t(5)));
+  // paused would be a valid step from recording, but it happened before the recording we applied.
+  expect(m.apply(paused(t(4)))).toBe('recorded');
+  expect(m.status).toBe('recording');
   const last = m.view.history.at(-1)!;
-  expect(last).toMatchObject({ code: 'in_waiting_room', applied: false, status: 'joining', at: t(4) });
-  expect(last.note).toEqual(expect.any(String));
-  expect(last.note!.length).toBeGreaterThan(0);
+  expect(last).toMatchObject({ code: 'recording_paused', applied: false, status: 'recording', at: t(4) });
+  expect(last.note).toMatch(/older than the current state/);
+});
+
+test('a stale event that moves the meeting forward is applied: what time order would have given', () => {
+  const m = fresh();
+  m.apply(joining(t(5)));
+  // In time order: waiting_room (4) then joining (5), which the table refuses: the meeting is in the waiting room.
+  expect(m.apply(waiting(t(4)))).toBe('applied');
+  expect(m.status).toBe('waiting_room');
+  expect(m.view.history.at(-1)).toMatchObject({ code: 'in_waiting_room', applied: true, at: t(4) });
+  // The newest time seen stays the bar for sideways moves.
+  m.apply(recording(t(6)));
+  expect(m.apply(paused(t(5, 30)))).toBe('recorded');
+  expect(m.status).toBe('recording');
 });
 
 test('an event with the same timestamp as the newest applied one is not stale', () => {
@@ -248,14 +262,15 @@ test('bot_rejected then complete -> failed with bot_not_admitted, and never comp
   expect(m.status).toBe('ended');
   expect(m.view.endReason).toBe('bot_rejected');
 
+  // The final data is collected first: it could show the bot was in after all.
   expect(m.apply(complete(t(12)))).toBe('applied');
+  expect(m.status).toBe('collecting');
+
+  m.collected({ recording: archived('recording.mp4'), transcript: archived('transcript.json') });
   expect(m.status).toBe('failed');
   expect(m.isFinished).toBe(true);
   expect(m.view.error?.code).toBe('bot_not_admitted');
   expect(m.view.error?.message).toEqual(expect.any(String));
-
-  m.collected({ recording: archived('recording.mp4'), transcript: archived('transcript.json') });
-  expect(m.status).toBe('failed');
   expect(m.view.history.some((h) => h.status === 'completed')).toBe(false);
 });
 
@@ -397,5 +412,295 @@ describe('what this service adds to the history', () => {
     meeting.apply(recording(t(0)));
     meeting.apply({ ...status('scheduled', 'bot_requested', t(1)), note: 'bot "N" sent' });
     expect(meeting.view.history.at(-1)!.note).toBe('bot "N" sent; no transition from recording on scheduled');
+  });
+});
+
+describe('never admitted means never admitted, whatever the end code', () => {
+  // Every end code Meeting BaaS has (v2's list holds v1's), with the kind it is mapped to.
+  const END_CODES = Object.entries(V2_STATUS_CODES)
+    .filter(([, meaning]) => meaning.kind === 'ended' || meaning.kind === 'ended_unadmitted')
+    .map(([code, meaning]) => [code, meaning.kind, meaning.endReason] as const);
+
+  const withWords = (utterances: number): TranscriptView => ({ ...archived('transcript.json'), utterances });
+  const withDuration = (durationSeconds?: number): RecordingView => ({
+    ...archived('recording.mp4'),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+  });
+  type Collected = Parameters<Meeting['collected']>[0];
+  const NOTHING_SHOWING_THE_BOT_IN: Array<[string, Collected]> = [
+    [
+      'a recording without a duration and a transcript without words',
+      { recording: withDuration(), transcript: withWords(0) },
+    ],
+    ['a recording of 0 s', { recording: withDuration(0), transcript: withWords(0) }],
+  ];
+  const DATA_SHOWING_THE_BOT_IN: Array<[string, Collected]> = [
+    ['a transcript with words', { recording: withDuration(), transcript: withWords(4) }],
+    ['a recording with a duration', { recording: withDuration(42), transcript: withWords(0) }],
+  ];
+
+  // Every path into `ended` from joining or the waiting room: each end code, and a lost status (the final data
+  // straight from the live status).
+  const before = { joining: [joining(t(0))], waiting_room: [joining(t(0)), waiting(t(1))] };
+  const paths = (['joining', 'waiting_room'] as const).flatMap((from) => [
+    ...END_CODES.map(
+      ([code, kind, endReason]) =>
+        [from, code, [...before[from], status(kind, code, t(5), endReason ? { endReason } : {})]] as const,
+    ),
+    [from, '(lost status) complete', before[from]] as const,
+  ]);
+
+  test.each(
+    paths.flatMap(([from, end, events]) =>
+      NOTHING_SHOWING_THE_BOT_IN.map(([what, data]) => [from, end, what, events, data] as const),
+    ),
+  )(
+    '%s then %s, final data with %s: failed bot_not_admitted, never completed',
+    (from, _end, _what, events, data) => {
+      const m = fresh();
+      for (const e of events) expect(m.apply(e)).toBe('applied');
+      expect(m.status).toBe(events.length > before[from].length ? 'ended' : from);
+      expect(m.apply(complete(t(6)))).toBe('applied');
+      expect(m.status).toBe('collecting');
+      m.collected(data);
+      expect(m.status).toBe('failed');
+      expect(m.view.error?.code).toBe('bot_not_admitted');
+      expect(m.view.history.some((h) => h.status === 'completed')).toBe(false);
+      expect(meetingViewSchema.parse(m.view)).toEqual(m.view);
+    },
+  );
+
+  test.each(
+    paths.flatMap(([from, end, events]) =>
+      DATA_SHOWING_THE_BOT_IN.map(([what, data]) => [from, end, what, events, data] as const),
+    ),
+  )('%s then %s, final data with %s: completed', (_from, _end, _what, events, data) => {
+    const m = fresh();
+    for (const e of events) m.apply(e);
+    m.apply(complete(t(6)));
+    m.collected(data);
+    expect(m.status).toBe('completed');
+    expect(m.view.error).toBeUndefined();
+  });
+
+  test('in_waiting_room, bot_removed, then a complete with nothing in it: failed bot_not_admitted', () => {
+    const m = fresh();
+    m.apply(waiting(t(1)));
+    m.apply(status('ended', 'bot_removed', t(2), { endReason: 'bot_removed' }));
+    m.apply(complete(t(3), { url: null, transcript: false }));
+    m.collected({});
+    expect(m.status).toBe('failed');
+    expect(m.view.error?.code).toBe('bot_not_admitted');
+    expect(m.view.endReason).toBe('bot_removed');
+  });
+
+  test('final data found by the watchdog for a bot still in the waiting room: the same rule', () => {
+    const m = fresh();
+    m.apply(waiting(t(1)));
+    m.apply({ ...complete(t(20)), source: 'api' });
+    m.collected({ recording: withDuration(), transcript: withWords(0) });
+    expect(m.status).toBe('failed');
+    expect(m.view.error?.code).toBe('bot_not_admitted');
+  });
+
+  test('delivered in reverse order (the end first, the waiting room late): still never admitted', () => {
+    const m = fresh();
+    m.apply(status('ended', 'bot_removed', t(5), { endReason: 'bot_removed' }));
+    expect(m.apply(waiting(t(1)))).toBe('recorded');
+    m.apply(complete(t(6)));
+    m.collected({ recording: withDuration(), transcript: withWords(0) });
+    expect(m.status).toBe('failed');
+    expect(m.view.error?.code).toBe('bot_not_admitted');
+  });
+
+  test('an in_call delivered late (not applied) still shows the bot was in: completed', () => {
+    const m = fresh();
+    m.apply(waiting(t(1)));
+    m.apply(callEnded(t(30)));
+    expect(m.apply(inCall(t(2)))).toBe('recorded');
+    m.apply(complete(t(31)));
+    m.collected({ recording: withDuration(), transcript: withWords(0) });
+    expect(m.status).toBe('completed');
+  });
+
+  test('only the final data (no status at all): nothing says the bot tried to get in, completed as before', () => {
+    const m = fresh();
+    m.apply(complete(t(40)));
+    m.collected({ recording: withDuration(), transcript: withWords(0) });
+    expect(m.status).toBe('completed');
+  });
+
+  test('the bot admitted, removed, then data without words: completed (it was in)', () => {
+    const m = fresh();
+    m.apply(waiting(t(1)));
+    m.apply(inCall(t(2)));
+    m.apply(status('ended', 'bot_removed', t(5), { endReason: 'bot_removed' }));
+    m.apply(complete(t(6)));
+    m.collected({ recording: withDuration(), transcript: withWords(0) });
+    expect(m.status).toBe('completed');
+  });
+});
+
+describe('rules newer than running meetings are asked only where they decide otherwise', () => {
+  const recordingRules = () => {
+    const asked: MeetingRule[] = [];
+    let answer = false;
+    const meeting = new Meeting('meetingbaas', BOT, {
+      applies: (rule) => {
+        asked.push(rule);
+        return answer;
+      },
+    });
+    return { meeting, asked, answerWith: (a: boolean) => (answer = a) };
+  };
+
+  test('an ordinary meeting never asks (so a recorded history issues no new command)', () => {
+    const { meeting, asked } = recordingRules();
+    for (const e of [
+      joining(t(0)),
+      waiting(t(1)),
+      inCall(t(2)),
+      recording(t(3)),
+      paused(t(4)),
+      resumed(t(5)),
+    ])
+      meeting.apply(e);
+    meeting.apply(callEnded(t(30)));
+    meeting.apply(complete(t(31)));
+    meeting.apply(inCall(t(2, 30))); // late, cannot move the meeting anyway
+    meeting.collected({ recording: archived('recording.mp4'), transcript: archived('transcript.json') });
+    expect(meeting.status).toBe('completed');
+    expect(asked).toEqual([]);
+  });
+
+  test('before never-admitted-never-completed: a refused bot failed as soon as its final data came', () => {
+    const { meeting, asked } = recordingRules();
+    meeting.apply(waiting(t(1)));
+    meeting.apply(botRejected(t(2)));
+    meeting.apply(complete(t(3)));
+    expect(meeting.status).toBe('failed');
+    expect(meeting.view.error?.code).toBe('bot_not_admitted');
+    expect(asked).toEqual(['never-admitted-never-completed']);
+  });
+
+  test('before never-admitted-never-completed: a bot removed from the waiting room completed', () => {
+    const { meeting, asked } = recordingRules();
+    meeting.apply(waiting(t(1)));
+    meeting.apply(status('ended', 'bot_removed', t(2), { endReason: 'bot_removed' }));
+    meeting.apply(complete(t(3), { url: null, transcript: false }));
+    meeting.collected({});
+    expect(meeting.status).toBe('completed');
+    expect(asked).toEqual(['never-admitted-never-completed']);
+  });
+
+  test('before late-events-move-forward: a stale forward event was recorded only', () => {
+    const { meeting, asked } = recordingRules();
+    meeting.apply(joining(t(5)));
+    expect(meeting.apply(waiting(t(4)))).toBe('recorded');
+    expect(asked).toEqual(['late-events-move-forward']);
+  });
+
+  test('before provider-time-evidence: a readable timestamp far ahead was taken as it was', () => {
+    const { meeting, asked, answerWith } = recordingRules();
+    meeting.apply(status('joining', 'joining_call', '2999-01-01T00:00:00.000Z', { receivedAt: t(0) }));
+    expect(meeting.view.history[0]!.at).toBe('2999-01-01T00:00:00.000Z');
+    expect(asked).toEqual(['provider-time-evidence']);
+    // Unreadable garbage could not reach a meeting then: nothing to ask, it is placed at its receipt.
+    answerWith(true);
+    meeting.apply(status('unknown', 'x', 'not a date', { receivedAt: t(1) }));
+    expect(asked).toHaveLength(1);
+    expect(meeting.view.history[1]!.at).toBe(t(1));
+  });
+});
+
+describe('provider timestamps are evidence, not law', () => {
+  const RECEIVED = t(10);
+  /** A status whose provider timestamp is `occurredAt`, received at `receivedAt`. */
+  const odd = (kind: LifecycleEvent, code: string, occurredAt: string, receivedAt = RECEIVED) =>
+    status(kind, code, occurredAt, { receivedAt, dedupeKey: `status:${code}:${occurredAt}:${receivedAt}` });
+
+  test.each([
+    ['an offset past year 9999', '9999-12-31T23:59:59-23:59', /not a readable date/],
+    ['garbage', 'not a date', /not a readable date/],
+    ['year 0', '0000-01-01T00:00:00Z', /not a readable date/],
+    ['year 1', '0001-01-01T00:00:00.000Z', /not a readable date/],
+    ['the last date JavaScript knows', '+275760-09-13T00:00:00.000Z', /not a readable date/],
+    ['past it', '275761-01-01T00:00:00Z', /not a readable date/],
+    ['a number', '1704110400000', /not a readable date/],
+    ['an empty string', '', /not a readable date/],
+    ['February 30', '2024-02-30T12:00:00Z', /not a readable date/],
+    ['the year 9999', '9999-12-31T23:59:59Z', /years ahead of its receipt/],
+    ['an hour ahead', t(70), /60 minutes ahead of its receipt/],
+  ])('%s (%j): placed at its receipt with a note, and the meeting goes on', (_name, occurredAt, note) => {
+    const m = fresh();
+    expect(m.apply(odd('joining', 'joining_call', occurredAt))).toBe('applied');
+    expect(m.view.history[0]).toMatchObject({
+      at: RECEIVED,
+      applied: true,
+      note: expect.stringMatching(note),
+    });
+    expect(m.view.history[0]!.note).toContain(JSON.stringify(occurredAt.slice(0, 64)));
+    // Later real events are not "older than the current state".
+    expect(m.apply(waiting(t(11)))).toBe('applied');
+    expect(m.apply(inCall(t(12)))).toBe('applied');
+    expect(m.apply(odd('ended', 'call_ended', occurredAt, t(20)))).toBe('applied');
+    expect(m.view.endedAt).toBe(t(20));
+    expect(isSearchableDate(m.view.endedAt)).toBe(true);
+    m.apply(complete(t(21)));
+    m.collected({ recording: archived('recording.mp4'), transcript: archived('transcript.json') });
+    expect(m.status).toBe('completed');
+    expect(meetingViewSchema.parse(m.view)).toEqual(m.view);
+  });
+
+  test.each([
+    ['an offset', '2024-01-01T12:10:00+02:00', '2024-01-01T10:10:00.000Z'],
+    ['no offset (UTC)', '2024-01-01T12:10:00', t(10)],
+    ['4 minutes ahead of its receipt (a fast clock)', t(14), t(14)],
+    ['far in the past', '2001-01-01T00:00:00Z', '2001-01-01T00:00:00.000Z'],
+  ])('%s: the provider time is used', (_name, occurredAt, at) => {
+    const m = fresh();
+    m.apply(odd('joining', 'joining_call', occurredAt));
+    expect(m.view.history[0]).toEqual(expect.objectContaining({ at, applied: true }));
+    expect(m.view.history[0]!.note).toBeUndefined();
+  });
+
+  test('a first event far in the past: later events are newer, the meeting progresses', () => {
+    const m = fresh();
+    m.apply(odd('joining', 'joining_call', '2001-01-01T00:00:00Z'));
+    for (const e of [waiting(t(11)), recording(t(12)), paused(t(13)), resumed(t(14)), callEnded(t(15))])
+      expect(m.apply(e)).toBe('applied');
+    expect(m.status).toBe('ended');
+  });
+
+  test('a first event ahead of later real ones (within the 5 minutes): it never freezes the meeting', () => {
+    const m = fresh();
+    m.apply(odd('joining', 'joining_call', t(14), t(10))); // 4 minutes fast
+    for (const e of [waiting(t(11)), inCall(t(11, 30)), recording(t(12)), callEnded(t(13))])
+      expect(m.apply(e)).toBe('applied');
+    expect(m.status).toBe('ended');
+    expect(m.apply(complete(t(13, 30)))).toBe('applied');
+    expect(m.status).toBe('collecting');
+  });
+
+  test('an event far in the past after real ones: recorded as older, yet it can still move the meeting forward', () => {
+    const m = fresh();
+    m.apply(recording(t(5)));
+    expect(m.apply(odd('paused', 'recording_paused', '2001-01-01T00:00:00Z'))).toBe('recorded');
+    expect(m.view.history.at(-1)!.note).toMatch(/older than the current state/);
+    expect(m.apply(odd('ended', 'call_ended', '2001-01-01T00:01:00Z'))).toBe('applied');
+    expect(m.status).toBe('ended');
+    // ...and it dates the end, as provider evidence: a real date, if an odd one.
+    expect(m.view.endedAt).toBe('2001-01-01T00:01:00.000Z');
+  });
+
+  test('before provider-time-evidence, a far-future first event froze the meeting (what this rule fixes)', () => {
+    const m = new Meeting('meetingbaas', BOT, { applies: () => false });
+    m.apply(odd('joining', 'joining_call', '2999-01-01T00:00:00.000Z'));
+    expect(m.apply(waiting(t(11)))).toBe('recorded');
+    expect(m.status).toBe('joining');
+    // With the new rules, the same events move on.
+    const now = fresh();
+    now.apply(odd('joining', 'joining_call', '2999-01-01T00:00:00.000Z'));
+    expect(now.apply(waiting(t(11)))).toBe('applied');
   });
 });
