@@ -1,6 +1,7 @@
+import { redactUrlsInText } from '../domain/redact';
 import type { FileArchive } from '../platform/archive';
 import type { MeetingBaasClient } from './meetingbaas/client';
-import { meetingBaasProviderActivities } from './meetingbaas/provider';
+import { meetingBaasProviderActivities, storedRecordingUrl } from './meetingbaas/provider';
 import { meetingBaasTranscriptActivities } from './meetingbaas/transcript';
 import { recordingActivities } from './recording';
 import type { WebexClient } from './webex/client';
@@ -14,12 +15,47 @@ export interface ActivityDeps {
   webex: WebexClient;
 }
 
+/**
+ * An activity's failure with every URL in its message and stack redacted (domain/redact.ts): failures are
+ * written into the workflow's history and the worker's log, and a signed or password-bearing URL met on
+ * the way (a fetch error, a refused host) must reach neither.
+ */
+function scrubbed(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error) || depth > 5) return err;
+  try {
+    err.message = redactUrlsInText(err.message);
+    if (err.stack) err.stack = redactUrlsInText(err.stack);
+    if (err.cause !== undefined) err.cause = scrubbed(err.cause, depth + 1);
+  } catch {
+    // A read-only error: it cannot be changed, so it is not passed on as it is.
+    return new Error(redactUrlsInText(err.message));
+  }
+  return err;
+}
+
+type AnyActivity = (...args: never[]) => Promise<unknown>;
+
+function withScrubbedFailures<T extends Record<string, AnyActivity>>(activities: T): T {
+  const wrapped: Record<string, AnyActivity> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await activity(...args);
+      } catch (err) {
+        throw scrubbed(err);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withScrubbedFailures({
     ...recordingActivities({
       ...deps,
       refreshers: { meetingbaas: (botId) => deps.meetingBaas.recordingUrl(botId) },
+      storedUrls: { meetingbaas: (payloadRef) => storedRecordingUrl(deps.archive, payloadRef) },
     }),
     ...meetingBaasTranscriptActivities({
       ...deps,
@@ -27,7 +63,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...meetingBaasProviderActivities(deps),
     ...webexActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

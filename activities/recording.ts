@@ -21,12 +21,23 @@ export interface RecordingDeps {
   allowedHosts: readonly string[];
   /** Per provider: how to replace an expired recording URL. */
   refreshers?: Partial<Record<Provider, RecordingUrlRefresher>>;
+  /** Per provider: the signed recording URL in a claim-checked body (undefined when it names none). */
+  storedUrls?: Partial<Record<Provider, StoredRecordingUrlReader>>;
 }
 
+/** Reads the signed recording URL out of a claim-checked provider body. */
+export type StoredRecordingUrlReader = (payloadRef: ArchiveRef) => Promise<string | undefined>;
+
+/**
+ * Which recording to download. The signed URL is looked up here, never passed in: `payloadRef` names the
+ * claim-checked body that holds it (else the provider is asked for one), so it stays out of the history.
+ */
 export interface ArchiveRecordingInput {
   provider: Provider;
   externalId: string;
-  url: string;
+  payloadRef?: ArchiveRef;
+  /** The signed URL itself: only in activities scheduled before the issue-12 hygiene. */
+  url?: string;
   /** When `url` stops working, if known: a URL about to expire is refreshed first. */
   urlExpiresAt?: string;
 }
@@ -103,7 +114,12 @@ export async function downloadToArchive({
   }
 }
 
-export function recordingActivities({ archive, allowedHosts, refreshers = {} }: RecordingDeps) {
+export function recordingActivities({
+  archive,
+  allowedHosts,
+  refreshers = {},
+  storedUrls = {},
+}: RecordingDeps) {
   return {
     /**
      * Streams a recording into the archive (`<provider>/<id>/recording.mp4`) with its size and sha256,
@@ -112,16 +128,30 @@ export function recordingActivities({ archive, allowedHosts, refreshers = {} }: 
     async archiveRecording({
       provider,
       externalId,
+      payloadRef,
       url,
       urlExpiresAt,
     }: ArchiveRecordingInput): Promise<ArchiveRef> {
       const refresher = refreshers[provider];
+      const reader = storedUrls[provider];
+      let signed = url ?? (payloadRef && reader ? await reader(payloadRef) : undefined);
+      let expiresAt = urlExpiresAt;
+      if (signed === undefined) {
+        if (!refresher) {
+          throw ApplicationFailure.nonRetryable(
+            `no recording URL for ${provider}:${externalId}: none stored and none can be asked for`,
+            'NoRecordingUrl',
+          );
+        }
+        log.info('asking the provider for the recording URL', { provider, externalId });
+        ({ url: signed, expiresAt } = await refresher(externalId));
+      }
       return downloadToArchive({
         archive,
         allowedHosts,
         key: `${provider}/${externalId}/recording.mp4`,
-        url,
-        urlExpiresAt,
+        url: signed,
+        urlExpiresAt: expiresAt,
         refresh: refresher
           ? async (why) => {
               log.info('refreshing the recording URL', { provider, externalId, why });

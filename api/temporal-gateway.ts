@@ -8,13 +8,18 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { listMeetings, readMeeting } from '../client/temporal-reads';
+import type { ArchiveRef } from '../domain/archive-ref';
 import type { ProviderEvent } from '../domain/events';
 import { meetingWorkflowId, type Provider } from '../domain/workflow-id';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
+import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
+import { redactMeetingUrl, redactView } from '../domain/redact';
 import type { MeetingView } from '../domain/view';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
+import { FileArchive } from '../platform/archive';
 import { watchdogSettings, webexCollectionSettings, type Config } from '../platform/config';
 import {
   MEETING_WORKFLOW_TYPE,
@@ -57,6 +62,11 @@ export interface GatewayOptions {
   webex?: WebexCollectionSettings;
   /** How long POST /bots waits for the provider before answering 202. */
   botRequestTimeoutMs?: number;
+  /**
+   * Where POST /bots keeps each bot request (the worker's archive too): the workflow gets a reference, so
+   * that the meeting password and the speech_to_text key never enter its history. Unset: bots are refused.
+   */
+  archive?: Pick<FileArchive, 'putJson'>;
 }
 
 /** The gateway as the configuration sets it up (the API; the benchmark's raw baseline makes the same calls). */
@@ -68,6 +78,7 @@ export function gatewayOptions(config: Config): GatewayOptions {
     watchdog: watchdogSettings(config),
     webex: webexCollectionSettings(config),
     botRequestTimeoutMs: config.BOT_REQUEST_TIMEOUT_MS,
+    archive: new FileArchive(config.ARCHIVE_DIR),
   };
 }
 
@@ -182,7 +193,11 @@ export class MeetingsGateway {
     ({ state: 'sent'; requestId: string } & SendBotResult) | { state: 'pending'; requestId: string }
   > {
     const workflowId = `meetingbaas-bot-request:${requestKey}`;
-    const input: SendBotInput = { request, meeting: this.meetingSettings() };
+    const input: SendBotInput = {
+      requestRef: await this.storeBotRequest(request),
+      about: botRequestAbout(request),
+      meeting: this.meetingSettings(),
+    };
     try {
       await this.call(() =>
         this.client.workflow.start(SEND_BOT_WORKFLOW_TYPE, {
@@ -192,7 +207,7 @@ export class MeetingsGateway {
           // A request whose bot could not be sent may be tried again; one that succeeded answers the same.
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
           workflowIdConflictPolicy: 'USE_EXISTING',
-          staticSummary: `Send a Meeting BaaS bot to ${request.meeting_url}`,
+          staticSummary: `Send a Meeting BaaS bot to ${redactMeetingUrl(request.meeting_url)}`,
         }),
       );
     } catch (err) {
@@ -208,6 +223,17 @@ export class MeetingsGateway {
       if (err instanceof WorkflowFailedError) throw refusal(err);
       throw unavailableOr(err);
     }
+  }
+
+  /**
+   * The request into the archive, under a name of its own (a retry of the same request may leave a second,
+   * unused copy). A random salt in the file keeps the reference's sha256, which the history holds, from
+   * confirming a guessed meeting password.
+   */
+  private async storeBotRequest(request: BotRequest): Promise<ArchiveRef> {
+    if (!this.options.archive) throw new Error('MeetingsGateway: no archive to keep bot requests in');
+    const salt = randomBytes(16).toString('hex');
+    return this.options.archive.putJson(`requests/meetingbaas/${randomUUID()}.json`, { salt, request });
   }
 
   /** Asks the meeting's workflow to remove its bot; false when there is no such open meeting. */
@@ -240,7 +266,9 @@ export class MeetingsGateway {
    * namespace's retention): a completed one from its result, without a worker.
    */
   async view(provider: Provider, externalId: string): Promise<MeetingView | undefined> {
-    return this.call(() => readMeeting(this.client, meetingWorkflowId(provider, externalId)));
+    const view = await this.call(() => readMeeting(this.client, meetingWorkflowId(provider, externalId)));
+    // Meetings recorded before their texts were redacted at the edge (a bot's meeting URL in a note).
+    return view && redactView(view);
   }
 
   /** One page of meetings from visibility; a cursor Temporal does not accept is a MeetingRequestRefusedError. */

@@ -2,8 +2,10 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProviderEvent } from '../domain/events';
+import type { ArchiveRef } from '../domain/archive-ref';
 import type { Provider } from '../domain/workflow-id';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
+import type { BotRequestAbout } from '../domain/meetingbaas/bot-request-about';
 import type { MeetingView } from '../domain/view';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
@@ -27,7 +29,15 @@ export interface MeetingWorkflowInput {
 export type MeetingSettings = Omit<MeetingWorkflowInput, 'provider' | 'externalId'>;
 
 export interface SendBotInput {
-  request: BotRequest;
+  /**
+   * Claim check of the BotRequest in the archive (see MeetingsGateway.sendBot): its meeting URL's password
+   * and its speech_to_text key never enter the workflow's history; the activity that sends the bot reads it.
+   */
+  requestRef?: ArchiveRef;
+  /** What the workflow shows and needs of the request, secrets left out. */
+  about?: BotRequestAbout;
+  /** The request itself: only in runs started before the issue-12 hygiene (they still replay). */
+  request?: BotRequest;
   meeting: MeetingSettings;
 }
 export interface SendBotResult {
@@ -44,6 +54,11 @@ export interface WebexAutoRecordResult {
   changed: boolean;
 }
 
+/**
+ * The refreshRecordingUrl Update's result. The one place the contract itself puts a signed URL into
+ * Temporal (the Update's outcome, and the result of the activity that fetched it): kept, until payloads are
+ * encrypted (issue 16). Nothing else in a meeting's history holds a signed URL.
+ */
 export interface RecordingUrl {
   url: string;
   expiresAt: string;

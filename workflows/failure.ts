@@ -1,10 +1,12 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { redactUrlsInText } from '../domain/redact';
 
-/** Why an activity gave up, in words for the MeetingView. */
+/** Why an activity gave up, in words for the MeetingView (any URL in them redacted: domain/redact.ts). */
 export function reasonOf(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'error'}: ${cause.message}`;
-  return cause instanceof Error ? cause.message : String(cause);
+  if (cause instanceof ApplicationFailure)
+    return redactUrlsInText(`${cause.type ?? 'error'}: ${cause.message}`);
+  return redactUrlsInText(cause instanceof Error ? cause.message : String(cause));
 }
 
 /** Whether retrying the same call can never succeed (the activity said so: e.g. HTTP 401/403/404). */

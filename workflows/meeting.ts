@@ -1,7 +1,9 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
-import type { ProviderEvent } from '../domain/events';
+import type { ReceivedProviderEvent } from '../domain/events';
 import { Meeting } from '../domain/meeting';
+import { isSearchableDate } from '../domain/provider-time';
+import { withoutSecrets } from '../domain/redact';
 import type { MeetingView } from '../domain/view';
 import { DEFAULT_WATCHDOG } from '../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION } from '../domain/webex/collection';
@@ -39,7 +41,9 @@ const nowIso = () => new Date(Date.now()).toISOString();
  * and move the pure `Meeting` state; this function only waits, collects and publishes.
  */
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingView> {
-  const meeting = new Meeting(input.provider, input.externalId);
+  // The meeting's newer rules (domain/meeting.ts MEETING_RULES) are patches: asked only where they decide
+  // otherwise, so that a history recorded before them replays with the old decision.
+  const meeting = new Meeting(input.provider, input.externalId, { applies: (rule) => wf.patched(rule) });
   let published = { status: '', endedAt: '' };
   let recordingUrl: RecordingUrl | undefined;
   let removeRequested = false;
@@ -60,13 +64,15 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     const { status, endedAt } = meeting.view;
     const updates: SearchAttributeUpdatePair[] = [];
     if (status !== published.status) updates.push({ key: MeetingStatusKey, value: status });
-    if (endedAt && endedAt !== published.endedAt)
+    if (isSearchableDate(endedAt) && endedAt !== published.endedAt)
       updates.push({ key: MeetingEndedAtKey, value: new Date(endedAt) });
     if (updates.length) wf.upsertSearchAttributes(updates);
     published = { status, endedAt: endedAt ?? '' };
     showDetails();
   };
-  const apply = (event: ProviderEvent) => {
+  const apply = (received: ReceivedProviderEvent) => {
+    // Signals from before the issue-12 hygiene may carry the raw body and unredacted provider text.
+    const event = withoutSecrets(received);
     const outcome = meeting.apply(event);
     if (outcome === 'duplicate') {
       wf.log.info('duplicate delivery ignored', { code: event.code, dedupeKey: event.dedupeKey });
@@ -103,16 +109,22 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   wf.setHandler(
     refreshRecordingUrlUpdate,
     async () => {
-      recordingUrl ??= currentRecordingUrl(meeting);
+      // The URL handed out is this Update's result: the one signed URL the contract puts into Temporal
+      // (with the result of the activity that fetched it), kept until payloads are encrypted (issue 16).
+      recordingUrl ??= legacyRecordingUrl(meeting);
       if (
         recordingUrl &&
         Date.parse(recordingUrl.expiresAt) - Date.now() >= MIN_URL_VALIDITY_MS + REFRESH_SLACK_MS
       )
         return recordingUrl;
+      const validUntil = new Date(Date.now() + MIN_URL_VALIDITY_MS + REFRESH_SLACK_MS).toISOString();
       const fresh =
         meeting.view.provider === 'webex'
           ? await refreshWebexRecordingUrl(meeting.view.externalId, webexRecordingIds[0]!)
-          : await refreshMeetingBaasRecordingUrl(meeting.view.externalId);
+          : await refreshMeetingBaasRecordingUrl(
+              meeting.view.externalId,
+              storedRecording(meeting, validUntil),
+            );
       if (Date.parse(fresh.expiresAt) - Date.now() < MIN_URL_VALIDITY_MS) {
         throw wf.ApplicationFailure.nonRetryable(
           `the provider's new recording URL expires too soon (${fresh.expiresAt})`,
@@ -191,7 +203,21 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   }
 }
 
-function currentRecordingUrl(meeting: Meeting): RecordingUrl | undefined {
+/** The signed URL an event from before the issue-12 hygiene carried (newer events never carry one). */
+function legacyRecordingUrl(meeting: Meeting): RecordingUrl | undefined {
   const rec = meeting.finalData?.recording;
-  return rec?.url && rec.urlExpiresAt ? { url: rec.url, expiresAt: rec.urlExpiresAt } : undefined;
+  return rec?.url && rec.urlExpiresAt && !rec.redacted
+    ? { url: rec.url, expiresAt: rec.urlExpiresAt }
+    : undefined;
+}
+
+/**
+ * Where the refresh activity finds the final data's own signed URL (the claim-checked body), to hand it out
+ * while it is valid until `validUntil` instead of asking the provider. Legacy events: the provider, as before.
+ */
+function storedRecording(meeting: Meeting, validUntil: string) {
+  const final = meeting.finalData;
+  return final?.recording?.redacted && final.payloadRef
+    ? { payloadRef: final.payloadRef, expiresAt: final.recording.urlExpiresAt, validUntil }
+    : undefined;
 }

@@ -1,6 +1,7 @@
 // Collection of a Meeting BaaS meeting once its final data is announced.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { StoredRecordingUrl } from '../activities/meetingbaas/provider';
 import type { Meeting } from '../domain/meeting';
 import type { RecordingView, TranscriptView } from '../domain/view';
 import { reasonOf } from './failure';
@@ -51,10 +52,11 @@ export const reconcileMeetingBaas = (botId: string, ask: number) =>
     { summary: `Ask Meeting BaaS's API for the final data of meetingbaas:${botId} (ask ${ask})` },
     [{ botId }],
   );
-export const refreshMeetingBaasRecordingUrl = (botId: string) =>
+/** `stored`: the final data's own URL, handed out instead when valid long enough (see the activity). */
+export const refreshMeetingBaasRecordingUrl = (botId: string, stored?: StoredRecordingUrl) =>
   refreshRecordingUrl.executeWithOptions(
     { summary: `Get a fresh recording URL of meetingbaas:${botId} from Meeting BaaS` },
-    [{ botId }],
+    [{ botId, ...stored }],
   );
 export const removeMeetingBaasBot = (botId: string) =>
   removeBot.executeWithOptions(
@@ -70,6 +72,13 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
   const recording = async (): Promise<RecordingView | undefined> => {
     if (meeting.view.recording?.status !== 'pending' || !final.recording?.url) return undefined;
     const base = { sourceUrlExpiresAt: final.recording.urlExpiresAt };
+    // The signed URL stays out of the history: the activity reads it from the claim-checked final data (or
+    // asks the provider). Only an event from before the issue-12 hygiene without a claim check passes it.
+    const source = final.payloadRef
+      ? { payloadRef: final.payloadRef }
+      : final.recording.redacted
+        ? {}
+        : { url: final.recording.url };
     try {
       const archive = await archiveRecording.executeWithOptions(
         { summary: `Download the recording of meetingbaas:${botId} into the archive` },
@@ -77,7 +86,7 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
           {
             provider: 'meetingbaas',
             externalId: botId,
-            url: final.recording.url,
+            ...source,
             urlExpiresAt: final.recording.urlExpiresAt,
           },
         ],

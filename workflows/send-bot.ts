@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ProviderEvent } from '../domain/events';
+import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
 import { meetingWorkflowId } from '../domain/workflow-id';
 import {
   MeetingProviderKey,
@@ -26,8 +27,15 @@ const { createMeetingBaasBot } = wf.proxyActivities<Activities>({
  * Sends the bot, then makes sure the meeting's workflow runs and knows the bot was sent by us. Webhooks may
  * have started that workflow already (signal-with-start by the API): then the request joins it.
  */
-export async function sendBotWorkflow({ request, meeting }: SendBotInput): Promise<SendBotResult> {
-  const { botId } = await createMeetingBaasBot({ request });
+export async function sendBotWorkflow({
+  requestRef,
+  about: given,
+  request,
+  meeting,
+}: SendBotInput): Promise<SendBotResult> {
+  // Runs started before the issue-12 hygiene carry the request itself (and keep sending it as they did).
+  const { botId } = await createMeetingBaasBot(requestRef ? { requestRef } : { request });
+  const about = given ?? botRequestAbout(request!);
   const workflowId = meetingWorkflowId('meetingbaas', botId);
   try {
     await wf.startChild(meetingWorkflow, {
@@ -53,8 +61,8 @@ export async function sendBotWorkflow({ request, meeting }: SendBotInput): Promi
     receivedAt: new Date(Date.now()).toISOString(),
     source: 'api',
     dedupeKey: 'bot_requested',
-    waitingRoomTimeoutSeconds: request.automatic_leave?.waiting_room_timeout,
-    note: `bot "${request.bot_name}" sent to ${request.meeting_url}`,
+    waitingRoomTimeoutSeconds: about.waitingRoomTimeoutSeconds,
+    note: `bot "${about.botName}" sent to ${about.meetingUrl}`,
   };
   try {
     await wf.getExternalWorkflowHandle(workflowId).signal(providerEventSignal, event);

@@ -1,6 +1,7 @@
 // What an operator reads in the Temporal UI, without decoding a payload: a one-line summary and the
 // workflow's "current details" in Markdown. Pure functions of the MeetingView (deterministic, no clock).
 import type { ArchiveRef } from '../domain/archive-ref';
+import { redactUrlsInText } from '../domain/redact';
 import type { MeetingView } from '../domain/view';
 import { PROVIDER_NAMES } from './definitions';
 
@@ -142,9 +143,12 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Provider text (titles, notes, error messages) as plain text: no Markdown, HTML or line breaks of its own. */
+/**
+ * Provider text (titles, notes, error messages) as plain text: no Markdown, HTML or line breaks of its own,
+ * and no secret of a URL in it (a meeting password, a signature: see domain/redact.ts).
+ */
 function md(text: string): string {
-  return oneLine(text).replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`);
+  return oneLine(redactUrlsInText(text)).replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`);
 }
 
 /** Text as inline code: a code span cannot escape, so what would end it or a table cell goes. */

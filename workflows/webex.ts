@@ -4,6 +4,7 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Meeting } from '../domain/meeting';
+import { redactUrlsInText } from '../domain/redact';
 import type { ParticipantsView, RecordingPart, RecordingView, TranscriptView } from '../domain/view';
 import {
   nextLookDelaySeconds,
@@ -226,7 +227,7 @@ export async function collectWebex(
 function failureOf(err: unknown): { code: string; message: string } {
   const cause = err instanceof wf.ActivityFailure ? err.cause : err;
   const type = cause instanceof wf.ApplicationFailure ? cause.type : undefined;
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const message = redactUrlsInText(cause instanceof Error ? cause.message : String(cause));
   if (type === 'WebexUnauthorized') return { code: 'provider_unauthorized', message };
   if (type === 'ProviderNotConfigured') return { code: 'provider_not_configured', message };
   return { code: 'collection_failed', message: reasonOf(err) };

@@ -12,6 +12,12 @@ export interface MeetingBaasClientOptions {
   baseUrl: string;
   apiKey: string | undefined;
   apiVersion: MeetingBaasApiVersion;
+  /**
+   * Where v1 bots report their webhooks (`PUBLIC_URL` + `/webhooks/meetingbaas`); unset: the account's
+   * default. Never the caller's: v1 webhooks carry the account's API key to that URL. (v2 webhooks are
+   * configured per account only.)
+   */
+  webhookUrl?: string;
 }
 
 /** What the provider's API says about a bot's final data. */
@@ -226,7 +232,7 @@ export class MeetingBaasClient {
   /** Sends a bot; returns its id. */
   async createBot(request: BotRequest): Promise<string> {
     if (this.options.apiVersion === 'v1') {
-      const body = JSON.stringify(request);
+      const body = JSON.stringify({ ...request, webhook_url: this.options.webhookUrl });
       return (await this.call('join', '/bots/', v1JoinSchema, { method: 'POST', body })).bot_id;
     }
     const body = JSON.stringify(toV2CreateBot(request));

@@ -1,15 +1,71 @@
 // Activities that talk to the Meeting BaaS REST API: reconcile a meeting whose final webhook is missing,
 // refresh an expired recording URL, send a bot and make it leave.
 import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import type { ArchiveRef } from '../../domain/archive-ref';
 import type { ProviderEvent } from '../../domain/events';
 import type { BotRequest } from '../../domain/meetingbaas/bot-request';
+import { finalDataRecordingUrl } from '../../domain/meetingbaas/final-data';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
+import { redactPresignedUrl } from '../../domain/redact';
 import type { FileArchive } from '../../platform/archive';
 import type { FreshUrl, MeetingBaasClient } from './client';
 
 export interface MeetingBaasProviderDeps {
   archive: FileArchive;
   meetingBaas: MeetingBaasClient;
+}
+
+/** The final data's own signed URL, for refreshMeetingBaasRecordingUrl to hand out while it lasts. */
+export interface StoredRecordingUrl {
+  /** Claim check of the final data's body, which holds the signed URL. */
+  payloadRef: ArchiveRef;
+  /** When that URL stops working, if known. */
+  expiresAt?: string;
+  /** The URL must work at least until then; otherwise the provider is asked for a new one. */
+  validUntil: string;
+}
+
+/** The signed recording URL of a claim-checked final body (v1 `complete`, v2 `bot.completed`), if any. */
+export async function storedRecordingUrl(
+  archive: FileArchive,
+  payloadRef: ArchiveRef,
+): Promise<string | undefined> {
+  let body: unknown;
+  try {
+    body = JSON.parse((await archive.read(payloadRef)).toString('utf8'));
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+  return finalDataRecordingUrl(body);
+}
+
+// The API validated the request before storing it; this only makes sure the file is one.
+const storedBotRequestSchema = z.object({
+  request: z.looseObject({ meeting_url: z.string(), bot_name: z.string() }),
+});
+
+/**
+ * A bot request as the API stored it (MeetingsGateway.sendBot): `{salt, request}`, the salt keeping the
+ * reference's sha256 (in the history) from confirming a guessed meeting password.
+ */
+async function storedBotRequest(archive: FileArchive, requestRef: ArchiveRef): Promise<BotRequest> {
+  let stored: unknown;
+  try {
+    stored = JSON.parse((await archive.read(requestRef)).toString('utf8'));
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+  }
+  const parsed = storedBotRequestSchema.safeParse(stored);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `the stored bot request ${requestRef.sha256.slice(0, 12)}… does not parse`,
+      'InvalidBotRequest',
+    );
+  }
+  return parsed.data.request;
 }
 
 /** What the provider's API said when asked for a meeting's final data. */
@@ -58,8 +114,13 @@ export function meetingBaasProviderActivities({ archive, meetingBaas }: MeetingB
           code: meetingBaas.apiVersion === 'v1' ? 'complete' : 'bot.completed',
           // The same key as the v1 webhook, so a `complete` that arrives after all is recorded once.
           dedupeKey: meetingBaas.apiVersion === 'v1' ? 'complete' : 'api:bot.completed',
+          // The signed URL stays in the claim-checked body: the workflow gets it without its query.
           recording: answer.recordingUrl
-            ? { url: answer.recordingUrl, urlExpiresAt: presignedUrlExpiry(answer.recordingUrl) }
+            ? {
+                url: redactPresignedUrl(answer.recordingUrl),
+                urlExpiresAt: presignedUrlExpiry(answer.recordingUrl),
+                redacted: true as const,
+              }
             : undefined,
           hasTranscript: answer.hasTranscript,
           speakers: answer.speakers,
@@ -69,14 +130,39 @@ export function meetingBaasProviderActivities({ archive, meetingBaas }: MeetingB
       };
     },
 
-    /** A newly signed recording URL from the provider. */
-    async refreshMeetingBaasRecordingUrl({ botId }: { botId: string }): Promise<FreshUrl> {
+    /**
+     * A recording URL for the refreshRecordingUrl Update: the final data's own (read from its claim-checked
+     * body) while it is valid until `validUntil`, else a newly signed one from the provider. Its result is
+     * the Update's result, the one signed URL the contract puts into Temporal (until issue 16 encrypts it).
+     */
+    async refreshMeetingBaasRecordingUrl({
+      botId,
+      payloadRef,
+      expiresAt,
+      validUntil,
+    }: { botId: string } & Partial<StoredRecordingUrl>): Promise<FreshUrl> {
+      if (payloadRef && expiresAt && validUntil && Date.parse(expiresAt) >= Date.parse(validUntil)) {
+        const url = await storedRecordingUrl(archive, payloadRef);
+        if (url) return { url, expiresAt };
+      }
       return meetingBaas.recordingUrl(botId);
     },
 
-    /** Sends a bot; the provider's answer carries its id. */
-    async createMeetingBaasBot({ request }: { request: BotRequest }): Promise<{ botId: string }> {
-      return { botId: await meetingBaas.createBot(request) };
+    /**
+     * Sends a bot; the provider's answer carries its id. The request is read from the archive (`requestRef`),
+     * so that its meeting password and speech_to_text key stay out of the history; runs started before the
+     * issue-12 hygiene pass the `request` itself.
+     */
+    async createMeetingBaasBot({
+      request,
+      requestRef,
+    }: {
+      request?: BotRequest;
+      requestRef?: ArchiveRef;
+    }): Promise<{ botId: string }> {
+      const sent = requestRef ? await storedBotRequest(archive, requestRef) : request;
+      if (!sent) throw ApplicationFailure.nonRetryable('no bot request given', 'InvalidBotRequest');
+      return { botId: await meetingBaas.createBot(sent) };
     },
 
     /** Makes the bot leave its meeting; the final data then follows as for any meeting. */

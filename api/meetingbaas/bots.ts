@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { externalIdSchema } from '../../domain/ids';
+import { redactMeetingUrl } from '../../domain/redact';
 import { botRequestSchema, type BotRequest } from '../../domain/meetingbaas/bot-request';
 import { jsonBody } from '../body';
 import { sendError, zodIssues } from '../errors';
@@ -20,7 +21,15 @@ export function botRequestKey(request: BotRequest, header: string | undefined): 
   if (header) return `key:${header}`;
   if (request.deduplication_key)
     return `dedup:${createHash('sha256').update(request.deduplication_key).digest('hex').slice(0, 40)}`;
-  return `body:${createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 40)}`;
+  // The key is in the workflow id, visible in Temporal: hashed without the secrets (a short meeting passcode
+  // could be found from a hash of the whole request). Requests that differ only in those are the same one.
+  const { speech_to_text: stt, ...rest } = request;
+  const withoutSecrets = {
+    ...rest,
+    meeting_url: redactMeetingUrl(request.meeting_url),
+    speech_to_text: typeof stt === 'object' ? stt.provider : stt,
+  };
+  return `body:${createHash('sha256').update(JSON.stringify(withoutSecrets)).digest('hex').slice(0, 40)}`;
 }
 
 function sendRefusal(res: Response, err: RequestRefusedError): void {

@@ -29,10 +29,6 @@ export function v2WebhookHandler(deps: MeetingBaasWebhookDeps): RequestHandler {
         res,
       );
     }
-    await deliverEvent(
-      deps.gateway,
-      v2ToProviderEvent(webhook, { deliveryId, receivedAt, raw: req.body }),
-      res,
-    );
+    await deliverEvent(deps.gateway, v2ToProviderEvent(webhook, { deliveryId, receivedAt }), res);
   };
 }

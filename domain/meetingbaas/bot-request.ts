@@ -28,11 +28,18 @@ export const botRequestSchema = z.strictObject({
     .optional(),
   /** Unix seconds: the bot joins then (a scheduled bot). */
   start_time: z.number().int().min(0).optional(),
-  /** Where Meeting BaaS sends this bot's webhooks (the account's default when absent). */
+  /**
+   * Refused: v1 webhooks carry the account's API key to this URL, so a caller could collect it. The service
+   * sets it itself (PUBLIC_URL), and the field stays in the schema only to say so.
+   */
   webhook_url: z
-    .url({ protocol: /^https?$/ })
-    .max(2000)
-    .optional(),
+    .unknown()
+    .refine((v) => v === undefined, {
+      error: 'webhook_url is set by the service (PUBLIC_URL + /webhooks/meetingbaas), not by the caller',
+    })
+    .optional()
+    // JSON Schema's "no value is valid".
+    .meta({ not: {}, description: 'Refused (400): the service sets the webhook URL of the bots it sends' }),
   /** Overrides the provider's "one bot per meeting URL per 5 minutes" rule. */
   deduplication_key: z.string().min(1).max(200).optional(),
   extra: z.record(z.string(), z.unknown()).optional(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ProviderEvent } from '../events';
 import { externalIdSchema } from '../ids';
 import type { LifecycleEvent } from '../lifecycle';
+import { redactPresignedUrl, redactUrlsInText } from '../redact';
 import { providerTimestampSchema } from '../timestamps';
 import type { TimedWord } from '../transcript';
 
@@ -90,14 +91,15 @@ export const V1_FAILURE_MESSAGES: Readonly<Record<string, string>> = {
 
 export interface V1Context {
   receivedAt: string;
-  /** The raw body as the provider sent it (kept for small events). */
-  raw?: unknown;
-  /** Claim check of the raw body (used for `complete`, which carries the transcript). */
+  /**
+   * Claim check of the raw body (`complete`: it carries the transcript and the signed mp4 URL, which the
+   * activities read from there). The body itself never goes into the event.
+   */
   payloadRef?: ProviderEvent['payloadRef'];
   recordingUrlExpiresAt?: string;
 }
 
-/** The normalised event for one v1 webhook. */
+/** The normalised event for one v1 webhook: no raw body, no signed URL, provider text with URLs redacted. */
 export function v1ToProviderEvent(webhook: V1Webhook, ctx: V1Context): ProviderEvent {
   const base = {
     provider: 'meetingbaas' as const,
@@ -116,8 +118,7 @@ export function v1ToProviderEvent(webhook: V1Webhook, ctx: V1Context): ProviderE
         occurredAt: created_at,
         dedupeKey: `status:${code}:${created_at}`,
         endReason: known?.endReason,
-        note: error_message ? `${error_type ?? 'error'}: ${error_message}` : undefined,
-        payload: ctx.raw,
+        note: error_message ? redactUrlsInText(`${error_type ?? 'error'}: ${error_message}`) : undefined,
       };
     }
     case 'complete':
@@ -128,7 +129,11 @@ export function v1ToProviderEvent(webhook: V1Webhook, ctx: V1Context): ProviderE
         // v1 `complete` has no id or timestamp; one bot completes once, so the event name is the key.
         dedupeKey: 'complete',
         recording: webhook.data.mp4
-          ? { url: webhook.data.mp4, urlExpiresAt: ctx.recordingUrlExpiresAt }
+          ? {
+              url: redactPresignedUrl(webhook.data.mp4),
+              urlExpiresAt: ctx.recordingUrlExpiresAt,
+              redacted: true,
+            }
           : undefined,
         speakers: webhook.data.speakers,
         hasTranscript: webhook.data.transcript !== undefined,
@@ -145,12 +150,12 @@ export function v1ToProviderEvent(webhook: V1Webhook, ctx: V1Context): ProviderE
         dedupeKey: `failed:${webhook.data.error}`,
         error: {
           code: webhook.data.error,
-          message:
+          message: redactUrlsInText(
             webhook.data.message ??
-            V1_FAILURE_MESSAGES[webhook.data.error] ??
-            'Meeting BaaS reported a failure.',
+              V1_FAILURE_MESSAGES[webhook.data.error] ??
+              'Meeting BaaS reported a failure.',
+          ),
         },
-        payload: ctx.raw,
       };
   }
 }

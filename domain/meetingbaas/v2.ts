@@ -4,6 +4,8 @@ import type { ProviderEvent } from '../events';
 import { externalIdSchema } from '../ids';
 import type { LifecycleEvent } from '../lifecycle';
 import { presignedUrlExpiry } from '../presigned-url';
+import { eventTime } from '../provider-time';
+import { redactPresignedUrl, redactUrlsInText } from '../redact';
 import { providerTimestampSchema } from '../timestamps';
 import { V1_STATUS_CODES } from './v1';
 
@@ -105,9 +107,10 @@ export interface V2Context {
   /** The Svix message id (`svix-id`): the same for every delivery attempt of one message. */
   deliveryId: string;
   receivedAt: string;
-  /** The raw body as the provider sent it (kept for small events). */
-  raw?: unknown;
-  /** Claim check of the raw body (used for `bot.completed`, which the transcript activity reads). */
+  /**
+   * Claim check of the raw body (`bot.completed`: the activities read the signed recording and transcription
+   * URLs from there). The body itself never goes into the event.
+   */
   payloadRef?: ProviderEvent['payloadRef'];
 }
 
@@ -118,7 +121,7 @@ export function v2ArtifactUrlExpiry(url: string, sentAt: string): string {
 
 const joinNotes = (...notes: Array<string | undefined>) => notes.filter(Boolean).join('; ') || undefined;
 
-/** The normalised event for one v2 webhook. */
+/** The normalised event for one v2 webhook: no raw body, no signed URL, provider text with URLs redacted. */
 export function v2ToProviderEvent(webhook: V2Webhook, ctx: V2Context): ProviderEvent {
   const base = {
     provider: 'meetingbaas' as const,
@@ -139,8 +142,7 @@ export function v2ToProviderEvent(webhook: V2Webhook, ctx: V2Context): ProviderE
         code,
         occurredAt: created_at,
         endReason: known?.endReason,
-        note: joinNotes(known?.note, error_message),
-        payload: ctx.raw,
+        note: joinNotes(known?.note, error_message && redactUrlsInText(error_message)),
       };
     }
     case 'bot.completed': {
@@ -152,7 +154,11 @@ export function v2ToProviderEvent(webhook: V2Webhook, ctx: V2Context): ProviderE
         code: 'bot.completed',
         occurredAt: sent_at,
         recording: url
-          ? { url, urlExpiresAt: v2ArtifactUrlExpiry(url, sent_at ?? ctx.receivedAt) }
+          ? {
+              url: redactPresignedUrl(url),
+              urlExpiresAt: v2ArtifactUrlExpiry(url, eventTime(sent_at, ctx.receivedAt).at),
+              redacted: true,
+            }
           : undefined,
         speakers: speakers.map((s) => s.name),
         hasTranscript: !!transcription,
@@ -170,9 +176,10 @@ export function v2ToProviderEvent(webhook: V2Webhook, ctx: V2Context): ProviderE
         occurredAt: webhook.data.sent_at,
         error: {
           code: webhook.data.error_code,
-          message: webhook.data.error_message ?? 'Meeting BaaS reported that the bot failed.',
+          message: redactUrlsInText(
+            webhook.data.error_message ?? 'Meeting BaaS reported that the bot failed.',
+          ),
         },
-        payload: ctx.raw,
       };
   }
 }

@@ -29,7 +29,8 @@ export const webexEnvelopeSchema = z.looseObject({
   data: z.looseObject({ id: z.string().min(1) }),
 });
 
-// A bad provider timestamp must not lose the event: it is dropped, the event kept.
+// A bad provider timestamp must not lose the event: an unreadable string or number is kept as it came (the
+// meeting places the event at its receipt, with a note); anything else is dropped, the event kept.
 const optionalTimestamp = providerTimestampSchema.optional().catch(undefined);
 
 export const webexMeetingDataSchema = z.looseObject({
@@ -102,7 +103,8 @@ const MEETING_KINDS: Record<(typeof WEBEX_EVENTS.meetings)[number], LifecycleEve
  * The action for a validated notification. Meeting workflows are per instance (`_I_` id), so a
  * notification about a series or a scheduled occurrence is not a meeting's event: `created` may turn on
  * auto-record, anything else is ignored with the reason. Webex sends no delivery id: the dedupe key is
- * resource, event and `data.id`.
+ * resource, event and `data.id`. The notification's `data` stays out of the event: it carries what the
+ * meeting workflow must never hold (meeting and recording passwords, tokenised links).
  */
 export function webexAction(webhook: WebexWebhook, receivedAt: string): WebexAction {
   const dedupeKey = `${webhook.resource}:${webhook.event}:${webhook.data.id}`;
@@ -129,7 +131,6 @@ export function webexAction(webhook: WebexWebhook, receivedAt: string): WebexAct
         kind: MEETING_KINDS[webhook.event],
         occurredAt,
         title: data.title,
-        payload: data,
         ...(webhook.event === 'deleted' ? { note: 'the meeting was deleted in Webex' } : {}),
       },
     };
@@ -152,7 +153,6 @@ export function webexAction(webhook: WebexWebhook, receivedAt: string): WebexAct
       kind: 'asset_published',
       occurredAt: asset.occurredAt,
       title: asset.title,
-      payload: data,
       note: `Webex published ${asset.what} (${data.id})`,
     },
   };

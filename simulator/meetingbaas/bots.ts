@@ -29,6 +29,8 @@ interface SentBot {
   botId: string;
   meetingUrl: string;
   dedupeKey: string | undefined;
+  /** Where the bot was told to send its webhooks (v1), if anywhere. */
+  webhookUrl: string | undefined;
   at: number;
 }
 
@@ -58,7 +60,7 @@ export class BotEndpoints {
     const m = this.sim.create(this.scenario);
     m.live = true;
     m.webhookUrl = webhookUrl;
-    this.sent.push({ botId: m.botId, meetingUrl, dedupeKey, at: this.now() });
+    this.sent.push({ botId: m.botId, meetingUrl, dedupeKey, webhookUrl, at: this.now() });
     if (webhookUrl) {
       const inMeeting = new Set([
         'joining_call',

@@ -17,7 +17,6 @@ describe('botRequestSchema', () => {
       speech_to_text: { provider: 'Gladia' },
       automatic_leave: { waiting_room_timeout: 120, noone_joined_timeout: 300 },
       start_time: 1_760_000_000,
-      webhook_url: 'https://hooks.example.com/meetingbaas',
       deduplication_key: 'standup-42',
       extra: { customer: 'c-1' },
     };
@@ -32,6 +31,8 @@ describe('botRequestSchema', () => {
     ['an unknown recording_mode', { ...minimal, recording_mode: 'hologram' }],
     ['a negative timeout', { ...minimal, automatic_leave: { waiting_room_timeout: -1 } }],
     ['an unknown field (a typo must not be dropped silently)', { ...minimal, bot_nmae: 'x' }],
+    // v1 webhooks carry the account's API key: the caller must not choose where they go.
+    ['a webhook_url', { ...minimal, webhook_url: 'https://attacker.example/collect' }],
   ])('refuses %s', (_name, body) => {
     expect(botRequestSchema.safeParse(body).success).toBe(false);
   });
@@ -69,6 +70,25 @@ describe('botRequestKey', () => {
     expect(botRequestKey(reordered, undefined)).toBe(botRequestKey(request, undefined));
     expect(botRequestKey({ ...request, bot_name: 'Other' }, undefined)).not.toBe(
       botRequestKey(request, undefined),
+    );
+  });
+
+  test('the key (in the workflow id) is computed without the meeting password and the speech-to-text key', () => {
+    const withSecrets = (pwd: string, apiKey: string) =>
+      botRequestKey(
+        botRequestSchema.parse({
+          meeting_url: `https://zoom.us/j/123456789?pwd=${pwd}`,
+          bot_name: 'Notetaker',
+          speech_to_text: { provider: 'Gladia', api_key: apiKey },
+        }),
+        undefined,
+      );
+    expect(withSecrets('111111', 'key-a')).toBe(withSecrets('999999', 'key-b'));
+    expect(withSecrets('111111', 'key-a')).not.toBe(
+      botRequestKey(
+        botRequestSchema.parse({ ...minimal, meeting_url: 'https://zoom.us/j/987654321?pwd=1' }),
+        undefined,
+      ),
     );
   });
 });

@@ -33,7 +33,7 @@ const statusChange = (code: string, createdAt: string, extra: Record<string, unk
 });
 
 const toEvent = (body: unknown, ctx: Partial<Parameters<typeof v1ToProviderEvent>[1]> = {}): ProviderEvent =>
-  v1ToProviderEvent(parse(body), { receivedAt: RECEIVED, raw: body, ...ctx });
+  v1ToProviderEvent(parse(body), { receivedAt: RECEIVED, ...ctx });
 
 // Written from the design, independently of V1_STATUS_CODES.
 const DESIGN: Record<string, { status: MeetingStatus; endReason?: string }> = {
@@ -263,9 +263,8 @@ describe('malformed payloads', () => {
     ['status without code', withStatus((b) => delete b.data.status.code)],
     ['status with an empty code', withStatus((b) => (b.data.status.code = ''))],
     ['status without created_at', withStatus((b) => delete b.data.status.created_at)],
-    ['created_at not a date', withStatus((b) => (b.data.status.created_at = 'yesterday'))],
-    ['created_at a date without a time', withStatus((b) => (b.data.status.created_at = '2024-01-01'))],
-    ['created_at an epoch number', withStatus((b) => (b.data.status.created_at = 1704110400000))],
+    ['created_at an object', withStatus((b) => (b.data.status.created_at = { at: 'now' }))],
+    ['created_at null', withStatus((b) => (b.data.status.created_at = null))],
     ['no status at all', withStatus((b) => delete b.data.status)],
     ['no data at all', withStatus((b) => delete b.data)],
     ['words with a string start', withComplete((b) => (b.data.transcript[0].words[0].start = '1.33'))],
@@ -339,6 +338,28 @@ describe('provider timestamps', () => {
     expect(parsed.data.status.start_time).toBe('2024-01-01T12:00:00.000Z');
   });
 
+  // Evidence, not law: the webhook is accepted and the timestamp kept as it came (cut to 64 characters); the
+  // meeting places the event at its receipt, with a note (domain/provider-time.ts).
+  test.each<[string, unknown, string]>([
+    ['not a date', 'yesterday', 'yesterday'],
+    ['a date without a time', '2024-01-01', '2024-01-01'],
+    ['an epoch number', 1704110400000, '1704110400000'],
+    ['year 0', '0000-01-01T00:00:00Z', '0000-01-01T00:00:00Z'],
+    ['past year 9999 once its offset is applied', '9999-12-31T23:59:59-23:59', '9999-12-31T23:59:59-23:59'],
+    ['February 30', '2024-02-30T12:00:00Z', '2024-02-30T12:00:00Z'],
+    ['very long', 'x'.repeat(5000), 'x'.repeat(64)],
+  ])('created_at %s is accepted and kept as it came', (_name, input, kept) => {
+    const body: any = statusChange('joining_call', '2024-01-01T12:00:00Z');
+    body.data.status.created_at = input;
+    const parsed = parse(body);
+    if (parsed.event !== 'bot.status_change') throw new Error('expected a status change');
+    expect(parsed.data.status.created_at).toBe(kept);
+    const event = toEvent(body);
+    expect(event.occurredAt).toBe(kept);
+    expect(event.dedupeKey).toBe(`status:joining_call:${kept}`);
+    expect(providerEventSchema.safeParse(event).success).toBe(true);
+  });
+
   test('the same instant written two ways gives the same dedupe key', () => {
     const a = toEvent(statusChange('call_ended', '2024-01-01T12:00:00'));
     const b = toEvent(statusChange('call_ended', '2024-01-01T13:00:00+01:00'));
@@ -393,11 +414,22 @@ describe('v1ToProviderEvent', () => {
     expect(event.note).toContain('boom');
   });
 
-  test('a plain status change has no note and keeps the raw body as payload', () => {
+  test('a plain status change has no note and never carries the raw body', () => {
     const body = fixture('status-change.json');
     const event = toEvent(body);
     expect(event.note).toBeUndefined();
-    expect(event.payload).toBe(body);
+    expect(event).not.toHaveProperty('payload');
+    expect(JSON.stringify(event)).not.toContain(JSON.stringify(body));
+  });
+
+  test("a provider's error text has the URLs in it redacted", () => {
+    const event = toEvent(
+      statusChange('invalid_meeting_url', '2024-01-01T12:00:00Z', {
+        error_message: 'cannot join https://zoom.us/j/123?pwd=SECRETPWD.',
+      }),
+    );
+    expect(event.note).toContain('https://zoom.us/j/123?pwd=***.');
+    expect(event.note).not.toContain('SECRETPWD');
   });
 
   test('complete: final data with recording URL, expiry, speakers and transcript flag', () => {
@@ -413,11 +445,14 @@ describe('v1ToProviderEvent', () => {
       hasTranscript: true,
       speakers: ['Alice', 'Bob'],
       payloadRef,
+      // The signed URL stays in the claim-checked body: the event says where, without the signature.
       recording: {
-        url: 'https://bots-videos.s3.eu-west-3.amazonaws.com/path/to/video.mp4?X-Amz-Signature=...',
+        url: 'https://bots-videos.s3.eu-west-3.amazonaws.com/path/to/video.mp4',
         urlExpiresAt: '2024-01-01T15:00:00.000Z',
+        redacted: true,
       },
     });
+    expect(JSON.stringify(event)).not.toContain('X-Amz-Signature');
     expect(event.occurredAt).toBeUndefined();
     expect(providerEventSchema.safeParse(event).success).toBe(true);
   });

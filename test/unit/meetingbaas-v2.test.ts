@@ -28,7 +28,7 @@ function parse(body: unknown): V2Webhook {
 let ids = 0;
 const toEvent = (body: unknown, ctx: Partial<Parameters<typeof v2ToProviderEvent>[1]> = {}): ProviderEvent =>
   providerEventSchema.parse(
-    v2ToProviderEvent(parse(body), { deliveryId: `msg_${++ids}`, receivedAt: RECEIVED, raw: body, ...ctx }),
+    v2ToProviderEvent(parse(body), { deliveryId: `msg_${++ids}`, receivedAt: RECEIVED, ...ctx }),
   );
 
 const statusChange = (code: string, createdAt: string, status: Record<string, unknown> = {}) => ({
@@ -243,6 +243,7 @@ describe('v2ToProviderEvent', () => {
         url: 'https://s3.amazonaws.com/bucket/video.mp4',
         // No signature in the URL: 4 hours after it was sent.
         urlExpiresAt: '2025-01-15T15:00:00.000Z',
+        redacted: true,
       },
       hasTranscript: true,
       speakers: ['Alice', 'Bob'],
@@ -255,12 +256,27 @@ describe('v2ToProviderEvent', () => {
     const mp4 =
       'https://s3.amazonaws.com/b/video.mp4?X-Amz-Date=20250115T110000Z&X-Amz-Expires=3600&X-Amz-Signature=abc';
     const event = toEvent(completed({ video: undefined, mp4 }), { payloadRef: REF });
-    expect(event.recording).toEqual({ url: mp4, urlExpiresAt: '2025-01-15T12:00:00.000Z' });
+    // The signed URL stays in the claim-checked body: the event has it without its query.
+    expect(event.recording).toEqual({
+      url: 'https://s3.amazonaws.com/b/video.mp4',
+      urlExpiresAt: '2025-01-15T12:00:00.000Z',
+      redacted: true,
+    });
+    expect(JSON.stringify(event)).not.toContain('X-Amz-Signature');
   });
 
   test('bot.completed without sent_at: the URL lives 4 hours from reception', () => {
     const event = toEvent(completed({ sent_at: undefined }), { payloadRef: REF });
     expect(event.occurredAt).toBeUndefined();
+    expect(event.recording?.urlExpiresAt).toBe('2025-01-15T16:00:00.000Z');
+  });
+
+  test.each([
+    ['unreadable', 'not a date'],
+    ['far in the future', '9999-12-31T23:59:59Z'],
+  ])('bot.completed with a sent_at %s: kept, the URL lives 4 hours from reception', (_name, sentAt) => {
+    const event = toEvent(completed({ sent_at: sentAt }), { payloadRef: REF });
+    expect(event.occurredAt).toBe(sentAt === 'not a date' ? sentAt : '9999-12-31T23:59:59.000Z');
     expect(event.recording?.urlExpiresAt).toBe('2025-01-15T16:00:00.000Z');
   });
 
@@ -368,7 +384,10 @@ describe('v2 webhook schemas', () => {
         data: { status: { code: 'queued', created_at: '2025-01-15T10:00:00Z' } },
       },
     ],
-    ['a timestamp that is not one', statusChange('queued', 'yesterday')],
+    [
+      'a timestamp that is neither a string nor a number',
+      { event: 'bot.status_change', data: { bot_id: BOT, status: { code: 'queued', created_at: true } } },
+    ],
     [
       'an unsafe bot id',
       {

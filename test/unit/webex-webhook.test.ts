@@ -118,6 +118,20 @@ test("recordings.created signals the recording's meeting instance, keyed by the 
   });
 });
 
+test("the notification's data never travels in the event: passwords and tokenised links stay out", () => {
+  const secrets = { password: 'REC-PASSWORD', playbackUrl: 'https://site.webex.com/ldr.php?RCID=TOKEN123' };
+  const recording = action(
+    notification('recordings', 'created', { id: 'r1', meetingId: INSTANCE, topic: 'T', ...secrets }),
+  );
+  const meeting = action({ ...ENDED, data: { ...ENDED.data, password: 'MEETING-PASSWORD' } });
+  for (const result of [recording, meeting]) {
+    expect(result.action).toBe('signal');
+    const json = JSON.stringify(result);
+    for (const secret of ['REC-PASSWORD', 'TOKEN123', 'MEETING-PASSWORD']) expect(json).not.toContain(secret);
+    expect(result).not.toHaveProperty('event.payload');
+  }
+});
+
 test('meetingTranscripts.created signals the instance, with no event time (startTime is the meeting start)', () => {
   const result = action(
     notification('meetingTranscripts', 'created', {
@@ -138,8 +152,14 @@ test('an asset of something other than a meeting instance is ignored with the re
   expect(result).toEqual({ action: 'ignore', reason: expect.stringContaining(SCHEDULED) });
 });
 
-test('an unreadable provider timestamp is dropped, the event kept', () => {
+test('an unreadable provider timestamp is kept as it came (the meeting orders it by receipt), the event kept', () => {
   const result = action(notification('meetings', 'ended', { ...ENDED.data, end: 'yesterday' }));
+  expect(result.action === 'signal' && result.event.occurredAt).toBe('yesterday');
+  expect(result.action === 'signal' && result.event.kind).toBe('ended');
+});
+
+test('a provider timestamp that is not even a string or a number is dropped, the event kept', () => {
+  const result = action(notification('meetings', 'ended', { ...ENDED.data, end: { when: 'later' } }));
   expect(result.action === 'signal' && result.event.occurredAt).toBeUndefined();
   expect(result.action === 'signal' && result.event.kind).toBe('ended');
 });
