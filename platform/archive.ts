@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArchiveRef } from '../domain/archive-ref';
 
 const PARTIAL_SUFFIX = '.partial';
+/** Where checkWritable writes its probe files (hidden: archive keys start with a letter or digit). */
+const PROBE_DIR = '.probes';
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const PARTIAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.partial$/;
 
@@ -115,6 +117,25 @@ export class FileArchive {
 
   async read(ref: Pick<ArchiveRef, 'uri'>): Promise<Buffer> {
     return fsp.readFile(this.fileOf(ref.uri));
+  }
+
+  /**
+   * Readiness: creates the archive's root if needed, writes, flushes and removes a probe file under
+   * `<root>/.probes/` (no archive key starts with a dot, so probes never meet archived objects). Throws an
+   * error naming the directory and the cause (ENOTDIR, EACCES, EROFS, ENOSPC...) when it cannot.
+   */
+  async checkWritable(): Promise<void> {
+    const dir = path.join(this.root, PROBE_DIR);
+    const probe = path.join(dir, `${process.pid}-${randomUUID()}`);
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+      await fsp.writeFile(probe, 'probe', { flush: true });
+      await fsp.rm(probe);
+    } catch (err) {
+      await fsp.rm(probe, { force: true }).catch(() => undefined);
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(`the archive ${this.root} is not writable: ${why}`, { cause: err });
+    }
   }
 
   /** Partials of `target` left by an earlier attempt that died (a killed worker, a full disk). */

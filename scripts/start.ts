@@ -1,23 +1,24 @@
 // `npm start`: the Temporal dev server (unless TEMPORAL_ADDRESS names another Temporal), the worker and
-// the API, with each one's logs prefixed by its name, all stopped together on Ctrl-C or SIGTERM.
+// the API, with each one's logs prefixed by its name. A part that exits on its own is started again with
+// backoff (scripts/supervisor.ts); Ctrl-C or SIGTERM stops them all, each with its shutdown grace.
 // `npm start -- worker api` (or `npm run start:worker`, ...) starts only the parts named.
-import concurrently, { type ConcurrentlyCommandInput } from 'concurrently';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '../platform/config';
 import { devServerArgs } from '../platform/dev-server';
 import { DEV_SERVER_ADDRESS } from '../platform/temporal';
+import { Supervisor, type PartSpec } from './supervisor';
 import { findTemporalCli, HOW_TO_FIX } from './temporal-cli';
 
 const PARTS = ['temporal', 'worker', 'api'] as const;
 type Part = (typeof PARTS)[number];
 
 const ROOT = path.resolve(__dirname, '..');
-// concurrently runs each command through a shell (and strips quotes around a whole command): quote only
-// the words that need it.
-const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-const tsProcess = (entry: string) =>
-  `${quote(process.execPath)} --import tsx ${quote(path.join(ROOT, entry))}`;
+/**
+ * Beyond a part's own shutdown grace, before the supervisor SIGKILLs it (more than the worker's own
+ * SHUTDOWN_FORCE_MARGIN_MS, worker/worker.ts, after which it gives up by itself).
+ */
+const STOP_MARGIN_MS = 30_000;
 
 function main(): void {
   const asked = process.argv.slice(2);
@@ -28,8 +29,18 @@ function main(): void {
   }
   const parts = new Set<Part>(asked.length ? (asked as Part[]) : PARTS);
   const config = loadConfigOrExit(path.join(ROOT, '.env'));
-  const env: Record<string, string> = { LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' };
-  const commands: ConcurrentlyCommandInput[] = [];
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' };
+  const specs: PartSpec[] = [];
+  const tsPart = (name: Part, entry: string, stopTimeoutMs: number, color: number): PartSpec => ({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(ROOT, entry)],
+    cwd: ROOT,
+    env,
+    stopWave: 0,
+    stopTimeoutMs,
+    color,
+  });
 
   if (config.TEMPORAL_ADDRESS) {
     if (asked.includes('temporal'))
@@ -51,28 +62,39 @@ function main(): void {
         uiPort: 8233,
         dbFile: path.join(dataDir, 'temporal.db'),
       });
-      commands.push({ name: 'temporal', command: [cli.path, ...args].map(quote).join(' ') });
+      // Stopped last: the worker reports the activities it finishes during its grace to it.
+      specs.push({
+        name: 'temporal',
+        command: cli.path,
+        args,
+        cwd: ROOT,
+        env: process.env,
+        stopWave: 1,
+        stopTimeoutMs: 15_000,
+        color: 35,
+      });
     }
   }
-  if (parts.has('worker')) commands.push({ name: 'worker', command: tsProcess('worker/main.ts'), env });
-  if (parts.has('api')) commands.push({ name: 'api', command: tsProcess('api/main.ts'), env });
-  if (!commands.length) return;
+  if (parts.has('worker')) {
+    const grace = config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000;
+    specs.push(tsPart('worker', 'worker/main.ts', grace + STOP_MARGIN_MS, 36));
+  }
+  if (parts.has('api'))
+    specs.push(tsPart('api', 'api/main.ts', config.API_SHUTDOWN_GRACE_SECONDS * 1000 + STOP_MARGIN_MS, 32));
+  if (!specs.length) return;
 
-  if (commands.some((c) => typeof c !== 'string' && c.name === 'temporal')) {
+  if (specs.some((s) => s.name === 'temporal')) {
     console.log(`Temporal dev server on ${DEV_SERVER_ADDRESS}, web UI on http://localhost:8233`);
   }
-  const { result } = concurrently(commands, {
-    prefix: 'name',
-    prefixColors: ['magenta', 'cyan', 'green'],
-    // One part gone means the service is not whole: stop the others (and never orphan the server).
-    killOthersOn: ['failure', 'success'],
-    killSignal: 'SIGTERM',
-    cwd: ROOT,
-  });
-  result.then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+  process.stdout.on('error', () => {}); // a closed pipe (npm start | head) must not stop the parts
+  const supervisor = new Supervisor(specs, { colors: process.stdout.isTTY && !process.env.NO_COLOR });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // Repeated signals are handled by stop() (see there): listen to every one, never just once.
+    process.on(signal, () => {
+      void supervisor.stop(signal).then((clean) => process.exit(clean ? 0 : 1));
+    });
+  }
+  supervisor.start();
 }
 
 main();

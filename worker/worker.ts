@@ -47,7 +47,19 @@ export interface MeetingWorkerOptions {
    * prebuiltWorkflowBundle), or the workflows are bundled here.
    */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * After shutdown() (SIGTERM), how long running activities may go on before they are cancelled: a download
+   * that ends within it is archived and reported; one cancelled fails its attempt (its partial file removed)
+   * and Temporal retries it on another worker at once. Default 0: cancelled at once.
+   */
+  shutdownGraceMs?: number;
 }
+
+/**
+ * Past the grace, cancelled activities have this long to give up before run() fails with
+ * GracefulShutdownPeriodExpiredError (an activity that ignores cancellation never holds a worker forever).
+ */
+export const SHUTDOWN_FORCE_MARGIN_MS = 15_000;
 
 export async function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
   const bundle = options.workflowBundle ?? prebuiltWorkflowBundle();
@@ -56,6 +68,12 @@ export async function createMeetingWorker(options: MeetingWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.shutdownGraceMs !== undefined
+      ? {
+          shutdownGraceTime: options.shutdownGraceMs,
+          shutdownForceTime: options.shutdownGraceMs + SHUTDOWN_FORCE_MARGIN_MS,
+        }
+      : {}),
     activities: createActivities({
       archive: options.archive,
       allowedHosts: options.allowedHosts,
