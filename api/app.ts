@@ -3,6 +3,7 @@ import { pinoHttp } from 'pino-http';
 import type { FileArchive } from '../platform/archive';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import { requireApiToken } from './access';
 import { errorHandler, notFound, sendError } from './errors';
 import { healthRoutes } from './health';
 import { botRoutes } from './meetingbaas/bots';
@@ -16,6 +17,7 @@ import { webexWebhookRoutes } from './webex/webhook';
 export interface AppDeps {
   config: Pick<
     Config,
+    | 'API_TOKENS'
     | 'MEETINGBAAS_API_KEY'
     | 'MEETINGBAAS_WEBHOOK_SECRET'
     | 'WEBEX_WEBHOOK_SECRET'
@@ -27,6 +29,8 @@ export interface AppDeps {
   log: Logger;
   /** The app's Prometheus metrics (a new set when absent). */
   metrics?: ApiMetrics;
+  /** True once the process is shutting down (api/main.ts): /readyz answers 503 `shutting_down`. */
+  draining?: () => boolean;
 }
 
 /** Probes and scrapes come every few seconds: not worth a log line each. */
@@ -59,9 +63,20 @@ export function createApp(deps: AppDeps): express.Express {
           ...(typeof error === 'string' ? { errorCode: error } : {}),
         };
       },
+      // A redirect's Location is a signed recording URL (GET …/recording): logged without its query and
+      // fragment, which are its signature. (Credential request headers: platform/logger.ts redacts them.)
+      serializers: {
+        res: (res: { headers?: Record<string, unknown> }) => {
+          const location = res.headers?.location;
+          if (typeof location !== 'string') return res;
+          return { ...res, headers: { ...res.headers, location: location.split(/[?#]/, 1)[0] } };
+        },
+      },
     }),
   );
-  app.use(healthRoutes(deps.gateway));
+  // Before every router: a route that needs a token is refused without one, and so is a path nobody serves.
+  app.use(requireApiToken(deps.config.API_TOKENS));
+  app.use(healthRoutes(deps.gateway, { archive: deps.archive, draining: deps.draining, log: deps.log }));
   app.use(metricsRoutes(metrics));
   app.use(openApiRoutes());
   app.use(

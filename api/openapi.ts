@@ -1,8 +1,9 @@
 // GET /openapi.json: the API's OpenAPI 3.1 document, generated from the zod schemas that validate its
 // requests (each router's description is in its docs module) and built once.
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
+import { accessOf } from './access';
 import { meetingBaasDocs } from './meetingbaas/docs';
 import { meetingDocs } from './meetings-docs';
 import { errorResponses, jsonResponse, type RouteDocs } from './openapi-parts';
@@ -21,10 +22,10 @@ const operationsDocs: RouteDocs = {
       method: 'get',
       path: '/readyz',
       tags: ['operations'],
-      summary: 'Readiness: Temporal is reachable',
+      summary: 'Readiness: Temporal is reachable, the archive writable, the process not shutting down',
       responses: {
         200: jsonResponse('Ready', z.object({ status: z.literal('ready') })),
-        ...errorResponses({ 503: ['temporal_unavailable'] }),
+        ...errorResponses({ 503: ['temporal_unavailable', 'archive_unavailable', 'shutting_down'] }),
       },
     },
     {
@@ -56,12 +57,42 @@ const operationsDocs: RouteDocs = {
 
 export const ROUTE_DOCS: readonly RouteDocs[] = [meetingBaasDocs, webexDocs, meetingDocs, operationsDocs];
 
+const API_TOKEN_SCHEME = 'apiToken';
+
+/**
+ * A route as the access table has it (api/access.ts): open and provider routes declare no bearer token
+ * (the webhooks declare their provider's credential themselves), read and write routes the token with the
+ * scope they need, and the 401/403 answers of the check.
+ */
+function withAccess(route: RouteConfig): RouteConfig {
+  const access = accessOf(route.method, route.path);
+  if (access === 'open') return { ...route, security: [] };
+  if (access === 'provider') return route;
+  return {
+    ...route,
+    security: [{ [API_TOKEN_SCHEME]: [access] }],
+    responses: {
+      ...route.responses,
+      ...errorResponses(
+        access === 'write' ? { 401: ['unauthorized'], 403: ['forbidden'] } : { 401: ['unauthorized'] },
+      ),
+    },
+  };
+}
+
 function generate() {
   const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', API_TOKEN_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A token of API_TOKENS. Its scope (`read` or `write`) is listed with each route that needs one; ' +
+      'a write token also reads.',
+  });
   for (const docs of ROUTE_DOCS) {
     for (const [name, scheme] of Object.entries(docs.securitySchemes ?? {}))
       registry.registerComponent('securitySchemes', name, scheme);
-    for (const route of docs.routes) registry.registerPath(route);
+    for (const route of docs.routes) registry.registerPath(withAccess(route));
   }
   const schemas = ROUTE_DOCS.flatMap((docs) => docs.schemas ?? []);
   const definitions = [

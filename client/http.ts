@@ -20,6 +20,8 @@ export interface HttpMeetingsClientOptions {
   timeoutMs?: number;
   /** For a fresh recording URL, which may have to ask the provider (the API allows it 3 min). Default 200 s. */
   updateTimeoutMs?: number;
+  /** A bearer token of the service's API_TOKENS: a read token reads, a write token also refreshes URLs. */
+  token?: string;
   headers?: Record<string, string>;
   fetch?: typeof fetch;
 }
@@ -78,7 +80,11 @@ export class HttpMeetingsClient implements MeetingsClient {
     try {
       res = await this.fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { accept: 'application/json', ...this.options.headers },
+        headers: {
+          accept: 'application/json',
+          ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+          ...this.options.headers,
+        },
         signal: AbortSignal.timeout(timeoutMs),
       });
       body = await res.json().catch(() => undefined);

@@ -1,6 +1,7 @@
 import bytes from 'bytes';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { HOST_PATTERN_EXAMPLES, parseHostPattern } from '../domain/hosts';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 
@@ -14,9 +15,44 @@ const flag = z
 const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
 
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** `API_TOKENS`: comma-separated `<scope>:<token>` entries (see the README's Security section). */
+const apiTokens = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          // Long enough that guessing is hopeless; the characters of base64, base64url and hex.
+          .regex(
+            /^(read|write):[A-Za-z0-9._~+/=-]{16,}$/,
+            'entries look like read:<token> or write:<token>, tokens of at least 16 letters, digits or ._~+/=-',
+          )
+          .transform((entry) => {
+            const at = entry.indexOf(':');
+            return { scope: entry.slice(0, at) as TokenScope, token: entry.slice(at + 1) };
+          }),
+      )
+      .min(1),
+  );
+export type ApiToken = { scope: TokenScope; token: string };
+
 const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Bearer tokens of other services and operators; unset: only webhooks and probes answer. */
+    API_TOKENS: apiTokens.optional(),
+    /** The service's public base URL: the webhook URL of the bots it sends is built from it. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
@@ -31,6 +67,10 @@ const configSchema = z
       .union([z.literal('off'), hostPort], 'must be host:port or off')
       .default('127.0.0.1:9464')
       .transform((v) => (v === 'off' ? undefined : v)),
+    /** On SIGTERM/SIGINT, how long running activities may go on before they are cancelled (then retried). */
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** On SIGTERM/SIGINT, how long the API waits for requests in flight before closing their connections. */
+    API_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
 
     MEETINGBAAS_API_KEY: optionalString,
     MEETINGBAAS_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
@@ -67,9 +107,9 @@ const configSchema = z
           .array(
             z
               .string()
-              .regex(
-                /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/,
-                'host patterns look like example.com, *.example.com or localhost:4010',
+              .refine(
+                (pattern) => parseHostPattern(pattern) !== undefined,
+                `host patterns look like ${HOST_PATTERN_EXAMPLES} (https only unless http:// is written)`,
               ),
           )
           .min(1),

@@ -5,8 +5,12 @@
 // Two of them wait on the service's watchdog settings. With the defaults they stay waiting (for 30 min and
 // 24 h) and the demo says so; start the service with short ones to see them finish within seconds:
 //   FINAL_DATA_TIMEOUT_SECONDS=5 RECONCILE_INTERVAL_SECONDS=2 WEBEX_ASSET_DEADLINE_SECONDS=15 npm start
+import fs from 'node:fs';
 import { z } from 'zod';
 import type { MeetingView } from '../domain/view';
+
+// The service's settings (.env.example): the demo reads meetings with one of its API_TOKENS.
+if (fs.existsSync('.env')) process.loadEnvFile('.env');
 
 const env = z
   .object({
@@ -14,6 +18,9 @@ const env = z
     API_URL: z.url().default(`http://127.0.0.1:${process.env.PORT ?? 3000}`),
     TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** A read token of the service; default: the first token of API_TOKENS. */
+    API_TOKEN: z.string().min(1).optional(),
+    API_TOKENS: z.string().optional(),
     /** How long to follow the meetings before printing where they are. */
     DEMO_WAIT_SECONDS: z.coerce.number().int().min(1).default(30),
     DEMO_WORDS: z.coerce.number().int().min(0).default(400),
@@ -24,6 +31,8 @@ const env = z
       .default(5 * 1024 * 1024),
   })
   .parse(process.env);
+const apiToken = env.API_TOKEN ?? env.API_TOKENS?.split(',')[0]?.split(':').slice(1).join(':').trim();
+if (!apiToken) throw new Error('set API_TOKEN (or API_TOKENS, as in .env.example) to read meetings');
 
 type Provider = MeetingView['provider'];
 
@@ -140,7 +149,7 @@ async function follow(s: Scenario, externalId: string, until: number): Promise<M
   const url = `${env.API_URL}/meetings/${s.provider}/${encodeURIComponent(externalId)}`;
   let last: MeetingView | undefined;
   for (;;) {
-    const res = await fetch(url);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${apiToken}` } });
     if (res.ok) {
       const view = (await res.json()) as MeetingView;
       if (view.status !== last?.status) console.log(`  ${s.title}: ${view.status}`);

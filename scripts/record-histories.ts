@@ -55,28 +55,26 @@ const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { workflowId:
     const workflowId = await played({ words: 5, urlExpiresSeconds: 0 })(stack);
     const botId = workflowId.slice('meetingbaas:'.length);
     await eventually(
-      () => fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}/recording-url`, { method: 'POST' }),
+      () => stack.api(`/meetings/meetingbaas/${botId}/recording-url`, { method: 'POST' }),
       (res) => res.status === 200,
     );
     return workflowId;
   },
   'bot-sent-and-removed': async (stack) => {
-    const res = await fetch(`${stack.apiUrl}/bots`, {
+    const res = await stack.api(`/bots`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         meeting_url: `https://meet.google.com/rec-hist-${Date.now()}`,
         bot_name: 'Recorder',
-        webhook_url: stack.webhookUrl,
       }),
     });
     const { botId, requestId } = (await res.json()) as { botId: string; requestId: string };
     await eventually(
-      async () =>
-        (await fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}`)).json() as Promise<MeetingView>,
+      async () => (await stack.api(`/meetings/meetingbaas/${botId}`)).json() as Promise<MeetingView>,
       (v) => v.status === 'recording',
     );
-    await fetch(`${stack.apiUrl}/bots/${botId}`, { method: 'DELETE' });
+    await stack.api(`/bots/${botId}`, { method: 'DELETE' });
     return { workflowId: `meetingbaas:${botId}`, also: requestId };
   },
   'webex-completed': webexPlayed(

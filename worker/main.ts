@@ -1,5 +1,5 @@
 // The worker process: runs meeting workflows and their activities on the `meetings` task queue.
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { FileArchive } from '../platform/archive';
 import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -14,9 +14,56 @@ import { createMeetingWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger('worker', config);
+
+  // SIGTERM/SIGINT: the worker stops taking tasks and its running activities get
+  // WORKER_SHUTDOWN_GRACE_SECONDS to finish (then they are cancelled, and retried elsewhere). Handled here
+  // rather than by the SDK's Runtime, so that a second signal (Ctrl-C's SIGINT to the whole process group
+  // and a supervisor's SIGTERM, say) neither kills the process in the middle of its grace nor is lost.
+  let worker: Worker | undefined = undefined;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.info({ signal }, 'worker already stopping');
+      return;
+    }
+    stopping = true;
+    if (worker?.getState() !== 'RUNNING') {
+      // Still starting (waiting for Temporal, bundling): nothing in flight to hand over.
+      log.info({ signal }, 'worker stopping before it started');
+      process.exit(0);
+    }
+    log.info(
+      {
+        signal,
+        runningActivities: worker.getStatus().numInFlightActivities,
+        graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+      },
+      'worker stopping: no new tasks; running activities may finish within the grace, then are cancelled and retried',
+    );
+    worker.shutdown();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  // A worker that cannot write the archive would take meetings only to fail their downloads: refuse to start
+  // (a supervisor starts it again later).
+  const archive = new FileArchive(config.ARCHIVE_DIR);
+  try {
+    await archive.checkWritable();
+  } catch (err) {
+    log.fatal(
+      { err, archiveDir: archive.root },
+      `the archive is not writable (ARCHIVE_DIR=${config.ARCHIVE_DIR}): the worker does not start`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+
   try {
     Runtime.install({
       logger: temporalLogger(log),
+      // Signals are handled above.
+      shutdownSignals: [],
       telemetryOptions: {
         // Core's own lines through the same logger (JSON), not to stderr in Core's format.
         logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
@@ -42,16 +89,18 @@ async function main(): Promise<void> {
   );
   await ensureSearchAttributes(connection.operatorService, namespace, log);
 
-  const worker = await createMeetingWorker({
+  worker = await createMeetingWorker({
     connection,
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    archive: new FileArchive(config.ARCHIVE_DIR),
+    shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    archive,
     allowedHosts: config.DOWNLOAD_ALLOWED_HOSTS,
     meetingBaas: {
       baseUrl: config.MEETINGBAAS_API_URL,
       apiKey: config.MEETINGBAAS_API_KEY,
       apiVersion: config.MEETINGBAAS_API_VERSION,
+      webhookUrl: config.PUBLIC_URL && `${config.PUBLIC_URL.replace(/\/+$/, '')}/webhooks/meetingbaas`,
     },
     webex: {
       baseUrl: config.WEBEX_API_URL,
@@ -76,7 +125,7 @@ async function main(): Promise<void> {
     },
     'worker started',
   );
-  // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are handed back.
+  // Resolves once stop() has been called and the running activities have finished or been cancelled.
   await worker.run();
   await connection.close();
   log.info('worker stopped');

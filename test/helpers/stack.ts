@@ -1,6 +1,7 @@
 // The whole service in one test process, on real parts: the shared Temporal dev server, a worker on its
 // own task queue, the API on an ephemeral port and the provider simulator, talking HTTP to each other.
 import { Client, Connection } from '@temporalio/client';
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +18,9 @@ import type { MeetingView } from '../../domain/view';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../../domain/webex/collection';
 import { FileArchive } from '../../platform/archive';
+import type { ApiToken } from '../../platform/config';
+import type { Logger } from '../../platform/logger';
+import { temporalLogger } from '../../platform/temporal';
 import { Simulator } from '../../simulator/server';
 import { createMeetingWorker } from '../../worker/worker';
 
@@ -27,6 +31,17 @@ export const WEBHOOK_SECRET = 'whsec_dGVzdC1tZWV0aW5nYmFhcy12Mi1zdml4LXNlY3JldCE
 export const WEBEX_WEBHOOK_SECRET = 'test-webex-webhook-secret';
 /** The bearer token the simulator's Webex API accepts. */
 export const WEBEX_TOKEN = 'test-webex-token';
+/** The API's bearer tokens (API_TOKENS), one of each scope. */
+export const READ_TOKEN = 'test-read-token-0123456789';
+export const WRITE_TOKEN = 'test-write-token-0123456789';
+export const API_TOKENS = [
+  { scope: 'read', token: READ_TOKEN },
+  { scope: 'write', token: WRITE_TOKEN },
+] as const;
+/** Headers of a request with a bearer token (the write token unless told). */
+export const bearer = (token: string = WRITE_TOKEN): Record<string, string> => ({
+  authorization: `Bearer ${token}`,
+});
 const silent = pino({ level: 'silent' });
 let runtimeInstalled = false;
 
@@ -37,12 +52,26 @@ export function temporalAddress(): string {
   return address;
 }
 
+/** Where the worker Runtime's lines go while a stack started with `log` runs (one Runtime per process). */
+let workerLog: TemporalLogger | undefined;
+
 export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const noop = () => {};
+  const to =
+    (level: LogLevel, fallback: (message: string, meta?: LogMetadata) => void) =>
+    (message: string, meta?: LogMetadata) =>
+      workerLog ? workerLog.log(level, message, meta) : fallback(message, meta);
   Runtime.install({
-    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
+    logger: {
+      log: (level, message, meta) => workerLog?.log(level, message, meta),
+      trace: to('TRACE', noop),
+      debug: to('DEBUG', noop),
+      info: to('INFO', noop),
+      warn: to('WARN', noop),
+      error: to('ERROR', console.error),
+    },
   });
 }
 
@@ -101,6 +130,10 @@ export interface StackOptions {
   webexWebhookSecret?: null;
   /** WEBEX_AUTO_RECORD of the API. */
   webexAutoRecord?: boolean;
+  /** API_TOKENS of the API (default: API_TOKENS above); null: not configured. */
+  apiTokens?: readonly ApiToken[] | null;
+  /** The API's logger, which also gets the worker's lines (SDK, workflows, activities) while the stack runs. */
+  log?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}) {
@@ -114,7 +147,7 @@ export async function startStack(options: StackOptions = {}) {
     webexWebhookSecret: WEBEX_WEBHOOK_SECRET,
     webexAccessToken: WEBEX_TOKEN,
   }).start();
-  const allowedHosts = [new URL(sim.url).host];
+  const allowedHosts = [`http://${new URL(sim.url).host}`];
   const meetingBaas: MeetingBaasClientOptions = {
     baseUrl: sim.url,
     apiKey: API_KEY,
@@ -135,9 +168,11 @@ export async function startStack(options: StackOptions = {}) {
     watchdog: { ...DEFAULT_WATCHDOG, ...options.watchdog },
     botRequestTimeoutMs: options.botRequestTimeoutMs,
     webex: { ...DEFAULT_WEBEX_COLLECTION, ...options.webex },
+    archive,
   });
   const app = createApp({
     config: {
+      API_TOKENS: options.apiTokens === null ? undefined : [...(options.apiTokens ?? API_TOKENS)],
       MEETINGBAAS_API_KEY: API_KEY,
       MEETINGBAAS_WEBHOOK_SECRET:
         options.webhookSecret === null ? undefined : (options.webhookSecret ?? WEBHOOK_SECRET),
@@ -147,12 +182,18 @@ export async function startStack(options: StackOptions = {}) {
     },
     gateway,
     archive,
-    log: silent,
+    log: options.log ?? silent,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // PUBLIC_URL: the bots the service sends report to this API.
+  meetingBaas.webhookUrl = `${apiUrl}/webhooks/meetingbaas`;
+  if (options.log) {
+    quietRuntime();
+    workerLog = temporalLogger(options.log);
+  }
   const worker =
     options.worker === false
       ? undefined
@@ -160,6 +201,12 @@ export async function startStack(options: StackOptions = {}) {
 
   return {
     apiUrl,
+    /** fetch on the API with the write token (tests of refusals use fetch itself). */
+    api: (pathAndQuery: string, init: RequestInit = {}) =>
+      fetch(`${apiUrl}${pathAndQuery}`, {
+        ...init,
+        headers: { ...bearer(), ...(init.headers as Record<string, string> | undefined) },
+      }),
     webhookUrl: `${apiUrl}/webhooks/meetingbaas`,
     webexWebhookUrl: `${apiUrl}/webhooks/webex`,
     sim,
@@ -173,6 +220,7 @@ export async function startStack(options: StackOptions = {}) {
     worker,
     async stop() {
       await worker?.stop();
+      if (options.log) workerLog = undefined;
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await sim.stop();
@@ -222,7 +270,7 @@ export async function eventually<T>(
 export function viewWhenOn(stack: () => Stack, provider: 'meetingbaas' | 'webex' = 'meetingbaas') {
   return (id: string, done: (v: MeetingView) => boolean, timeoutMs = 30_000): Promise<MeetingView> =>
     eventually(
-      async () => (await (await fetch(`${stack().apiUrl}/meetings/${provider}/${id}`)).json()) as MeetingView,
+      async () => (await (await stack().api(`/meetings/${provider}/${id}`)).json()) as MeetingView,
       (v) => !!v && 'status' in v && done(v),
       timeoutMs,
     );

@@ -1,5 +1,5 @@
 // POST /bots and DELETE /bots/:botId: a bot sent and removed through the service, against the simulator.
-import { eventually, postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
+import { bearer, eventually, postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ afterAll(async () => {
 
 const viewWhen = viewWhenOn(() => stack);
 const postBot = (body: unknown, headers: Record<string, string> = {}) =>
-  postJson(`${stack.apiUrl}/bots`, body, headers);
+  postJson(`${stack.apiUrl}/bots`, body, { ...bearer(), ...headers });
 let n = 0;
 const meetingUrl = () => `https://meet.google.com/abc-defg-${Date.now()}${n++}`;
 
@@ -25,6 +25,26 @@ test('the same request sent three times sends one bot and answers the same bot i
   expect(answers.map((a) => a.body!.botId)).toEqual([botId, botId, botId]);
   expect(answers[0]!.body!.workflowId).toBe(`meetingbaas:${botId}`);
   expect(stack.sim.meetingBaas.bots.sent.length - sentBefore).toBe(1);
+});
+
+test('the bot reports to the service itself (PUBLIC_URL); a caller-chosen webhook_url is refused', async () => {
+  const res = await postBot({ meeting_url: meetingUrl(), bot_name: 'Notetaker' });
+  expect(res.status).toBe(201);
+  const sent = stack.sim.meetingBaas.bots.sent.find((b) => b.botId === res.body!.botId);
+  expect(sent?.webhookUrl).toBe(stack.webhookUrl);
+
+  const sentBefore = stack.sim.meetingBaas.bots.sent.length;
+  const hijack = await postBot({
+    meeting_url: meetingUrl(),
+    bot_name: 'Notetaker',
+    webhook_url: 'https://attacker.example/collect',
+  });
+  expect(hijack.status).toBe(400);
+  expect(hijack.body).toMatchObject({
+    error: 'invalid_payload',
+    issues: [{ path: 'webhook_url', message: expect.stringMatching(/set by the service/) }],
+  });
+  expect(stack.sim.meetingBaas.bots.sent.length).toBe(sentBefore);
 });
 
 test('concurrent retries with one Idempotency-Key send one bot', async () => {
@@ -41,7 +61,6 @@ test('send, report, remove: the workflow asks the provider to remove the bot and
   const res = await postBot({
     meeting_url: meetingUrl(),
     bot_name: 'Notetaker',
-    webhook_url: stack.webhookUrl,
     automatic_leave: { waiting_room_timeout: 300 },
   });
   expect(res.status).toBe(201);
@@ -56,7 +75,7 @@ test('send, report, remove: the workflow asks the provider to remove the bot and
     note: expect.stringMatching(/Notetaker/),
   });
 
-  const removed = await fetch(`${stack.apiUrl}/bots/${botId}`, { method: 'DELETE' });
+  const removed = await stack.api(`/bots/${botId}`, { method: 'DELETE' });
   expect(removed.status).toBe(202);
   expect(await removed.json()).toMatchObject({ workflowId: `meetingbaas:${botId}` });
   const done = await viewWhen(botId, (v) => v.status === 'completed');
@@ -69,7 +88,7 @@ test('send, report, remove: the workflow asks the provider to remove the bot and
 
 test('webhooks that beat the start of the workflow land in the same meeting', async () => {
   // The simulator reports `joining_call` right after answering POST /bots/, racing the child workflow start.
-  const res = await postBot({ meeting_url: meetingUrl(), bot_name: 'Racer', webhook_url: stack.webhookUrl });
+  const res = await postBot({ meeting_url: meetingUrl(), bot_name: 'Racer' });
   const botId = res.body!.botId as string;
   const v = await viewWhen(botId, (x) => x.history.length >= 5);
   expect(v.workflowId).toBe(`meetingbaas:${botId}`);
@@ -91,7 +110,7 @@ test('DELETE once the call is over is accepted but asks the provider nothing', a
   const meeting = stack.sim.meetingBaas.create({ recordingBytes: 1000 });
   await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
   await viewWhen(meeting.botId, (v) => v.status === 'completed');
-  const res = await fetch(`${stack.apiUrl}/bots/${meeting.botId}`, { method: 'DELETE' });
+  const res = await stack.api(`/bots/${meeting.botId}`, { method: 'DELETE' });
   expect(res.status).toBe(202);
   // A query after the signal sees its effect: the handler ran, and it left no trace and made no call.
   const v = await viewWhen(meeting.botId, () => true);
@@ -124,8 +143,8 @@ describe('refusals', () => {
   });
 
   test('DELETE of an unknown bot: 404; of an invalid id: 400', async () => {
-    expect((await fetch(`${stack.apiUrl}/bots/nobody-${Date.now()}`, { method: 'DELETE' })).status).toBe(404);
-    expect((await fetch(`${stack.apiUrl}/bots/${'x'.repeat(300)}`, { method: 'DELETE' })).status).toBe(400);
+    expect((await stack.api(`/bots/nobody-${Date.now()}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await stack.api(`/bots/${'x'.repeat(300)}`, { method: 'DELETE' })).status).toBe(400);
   });
 });
 
@@ -141,11 +160,11 @@ describe('a provider slower than BOT_REQUEST_TIMEOUT_MS', () => {
   test('202 with the request id; the request goes on, and resending it answers the bot id', async () => {
     slow.sim.faults.add({ method: 'POST', pathPrefix: '/bots/', status: 503, count: 2 });
     const request = { meeting_url: meetingUrl(), bot_name: 'Slowpoke' };
-    const first = await postJson(`${slow.apiUrl}/bots`, request);
+    const first = await postJson(`${slow.apiUrl}/bots`, request, bearer());
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ requestId: expect.stringMatching(/^meetingbaas-bot-request:body:/) });
     const later = await eventually(
-      () => postJson(`${slow.apiUrl}/bots`, request),
+      () => postJson(`${slow.apiUrl}/bots`, request, bearer()),
       (r) => r.status === 201,
     );
     expect(later.body).toMatchObject({ requestId: first.body!.requestId, botId: expect.any(String) });

@@ -26,8 +26,7 @@ test('a 5 MB complete ends completed with a history under 200 KB', async () => {
   expect((await postJson(stack.webhookUrl, body)).status).toBe(200);
 
   const done = await eventually(
-    async () =>
-      (await (await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}`)).json()) as MeetingView,
+    async () => (await (await stack.api(`/meetings/meetingbaas/${meeting.botId}`)).json()) as MeetingView,
     (v) => v?.status === 'completed',
     60_000,
   );

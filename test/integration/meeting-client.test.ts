@@ -13,7 +13,7 @@ import {
 } from '../../client';
 import { meetingViewSchema } from '../../domain/view';
 import { freePort } from '../helpers/dev-server';
-import { eventually, postJson, startStack, type Stack } from '../helpers/stack';
+import { eventually, postJson, READ_TOKEN, startStack, type Stack, WRITE_TOKEN } from '../helpers/stack';
 
 let stack: Stack;
 /** Ran to completion and closed on a stack that is gone: no worker polls its task queue any more. */
@@ -25,7 +25,7 @@ const joiningId = `client-joining-${Date.now()}`;
 
 async function completedView(s: Stack, botId: string): Promise<MeetingView> {
   return eventually(
-    async () => (await (await fetch(`${s.apiUrl}/meetings/meetingbaas/${botId}`)).json()) as MeetingView,
+    async () => (await (await s.api(`/meetings/meetingbaas/${botId}`)).json()) as MeetingView,
     (v) => v?.status === 'completed',
   );
 }
@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 test('GET /meetings/... of a closed meeting after its worker stopped: its final view, from the result', async () => {
-  const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${closed.botId}`);
+  const res = await stack.api(`/meetings/meetingbaas/${closed.botId}`);
   expect(res.status).toBe(200);
   const body = meetingViewSchema.parse(await res.json());
   expect(body).toEqual(closed.result);
@@ -65,20 +65,20 @@ test('GET /meetings/... of a closed meeting after its worker stopped: its final 
   expect(body.history.map((h) => h.code)).toContain('complete');
 
   // A closed meeting has no workflow left to refresh its recording URL.
-  const refresh = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${closed.botId}/recording-url`, {
+  const refresh = await stack.api(`/meetings/meetingbaas/${closed.botId}/recording-url`, {
     method: 'POST',
   });
   expect(refresh.status).toBe(404);
 });
 
 test('GET /meetings/... of a meeting that never was: 404', async () => {
-  const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/never-${Date.now()}`);
+  const res = await stack.api(`/meetings/meetingbaas/never-${Date.now()}`);
   expect(res.status).toBe(404);
   expect(await res.json()).toMatchObject({ error: 'not_found' });
 });
 
 describe.each([
-  ['HTTP', (): MeetingsClient => new HttpMeetingsClient({ baseUrl: stack.apiUrl })],
+  ['HTTP', (): MeetingsClient => new HttpMeetingsClient({ baseUrl: stack.apiUrl, token: WRITE_TOKEN })],
   ['Temporal', (): MeetingsClient => new TemporalMeetingsClient(stack.client)],
 ])('the typed client over %s', (_name, make) => {
   let client: MeetingsClient;
@@ -156,6 +156,23 @@ describe.each([
     const badId = await client.getMeeting('meetingbaas', '../etc').catch((e: unknown) => e);
     expect(badId).toBeInstanceOf(MeetingRequestRefusedError);
     expect(badId).toMatchObject({ code: 'invalid_payload', issues: [{ path: 'externalId' }] });
+  });
+});
+
+test('over HTTP the client sends its token: none or a wrong one is refused, a read token reads but cannot refresh', async () => {
+  const anonymous = new HttpMeetingsClient({ baseUrl: stack.apiUrl });
+  await expect(anonymous.getMeeting('meetingbaas', closed.botId)).rejects.toMatchObject({
+    constructor: MeetingRequestRefusedError,
+    code: 'unauthorized',
+  });
+  const forged = new HttpMeetingsClient({ baseUrl: stack.apiUrl, token: `${READ_TOKEN}x` });
+  await expect(forged.listMeetings()).rejects.toMatchObject({ code: 'unauthorized' });
+
+  const reader = new HttpMeetingsClient({ baseUrl: stack.apiUrl, token: READ_TOKEN });
+  expect((await reader.getMeeting('meetingbaas', closed.botId)).status).toBe('completed');
+  await expect(reader.refreshRecordingUrl('meetingbaas', closed.botId)).rejects.toMatchObject({
+    constructor: MeetingRequestRefusedError,
+    code: 'forbidden',
   });
 });
 

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function view(botId: string): Promise<{ status: number; body: MeetingView }> {
-  const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}`);
+  const res = await stack.api(`/meetings/meetingbaas/${botId}`);
   return { status: res.status, body: (await res.json()) as MeetingView };
 }
 

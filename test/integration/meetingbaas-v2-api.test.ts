@@ -1,7 +1,7 @@
 // A worker configured for Meeting BaaS's v2 REST API: bots sent and removed through /v2/bots, a missing
 // `bot.completed` reconciled through GET /v2/bots/{id}, expired v2 artifact URLs refreshed the same way.
 import type { MeetingView } from '../../domain/view';
-import { eventually, postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
+import { bearer, eventually, postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -42,11 +42,15 @@ test('a v2 bot.completed whose URLs have expired: both refreshed through GET /v2
 });
 
 test('POST /bots and DELETE /bots/:botId go to /v2/bots and /v2/bots/{id}/leave', async () => {
-  const res = await postJson(`${stack.apiUrl}/bots`, {
-    meeting_url: `https://meet.google.com/v2-${Date.now()}`,
-    bot_name: 'Notetaker',
-    automatic_leave: { waiting_room_timeout: 120 },
-  });
+  const res = await postJson(
+    `${stack.apiUrl}/bots`,
+    {
+      meeting_url: `https://meet.google.com/v2-${Date.now()}`,
+      bot_name: 'Notetaker',
+      automatic_leave: { waiting_room_timeout: 120 },
+    },
+    bearer(),
+  );
   expect(res.status).toBe(201);
   const botId = res.body!.botId as string;
   expect(stack.sim.faults.requestsTo('/v2/bots', 'POST').filter((r) => r.path === '/v2/bots')).toHaveLength(
@@ -54,7 +58,7 @@ test('POST /bots and DELETE /bots/:botId go to /v2/bots and /v2/bots/{id}/leave'
   );
   await viewWhen(botId, (v) => v.history.some((h) => h.code === 'bot_requested'));
 
-  expect((await fetch(`${stack.apiUrl}/bots/${botId}`, { method: 'DELETE' })).status).toBe(202);
+  expect((await stack.api(`/bots/${botId}`, { method: 'DELETE' })).status).toBe(202);
   await eventually(
     () => Promise.resolve(stack.sim.faults.requestsTo(`/v2/bots/${botId}/leave`, 'POST').length),
     (n) => n === 1,

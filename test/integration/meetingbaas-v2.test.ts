@@ -43,7 +43,7 @@ afterAll(async () => {
 const v2 = () => stack.sim.meetingBaasV2;
 
 async function view(botId: string): Promise<{ status: number; body: MeetingView }> {
-  const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}`);
+  const res = await stack.api(`/meetings/meetingbaas/${botId}`);
   return { status: res.status, body: (await res.json()) as MeetingView };
 }
 

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 async function page(query: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.apiUrl}/meetings${query}`);
+  const res = await stack.api(`/meetings${query}`);
   return { status: res.status, body: await res.json() };
 }
 
@@ -199,7 +199,7 @@ test('Temporal unreachable: 503 temporal_unavailable', async () => {
     callTimeoutMs: 1000,
   });
   try {
-    const res = await fetch(`${down.apiUrl}/meetings?status=paused`);
+    const res = await down.api(`/meetings?status=paused`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: 'temporal_unavailable' });
   } finally {

@@ -15,6 +15,8 @@ import {
   viewWhenOn,
   WEBEX_WEBHOOK_SECRET,
   type Stack,
+  bearer,
+  READ_TOKEN,
 } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -48,7 +50,7 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 async function scrape(url: string): Promise<{ text: string; samples: Sample[] }> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: bearer(READ_TOKEN) });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   const text = await res.text();
@@ -107,8 +109,8 @@ test('API /metrics: requests by route pattern and status, webhooks by provider, 
   expect((await postJson(stack.webexWebhookUrl, started.body, {})).status).toBe(401);
 
   // Reads: a path with a meeting id is counted under its pattern; a path no route takes, as unmatched.
-  expect((await fetch(`${stack.apiUrl}/meetings/nosuchprovider/${botId}`)).status).toBe(404);
-  expect((await fetch(`${stack.apiUrl}/no/such/route/${botId}`)).status).toBe(404);
+  expect((await stack.api(`/meetings/nosuchprovider/${botId}`)).status).toBe(404);
+  expect((await stack.api(`/no/such/route/${botId}`)).status).toBe(404);
 
   const { text, samples: after } = await scrape(`${stack.apiUrl}/metrics`);
   const moved = (name: string, labels: Record<string, string>) =>
@@ -155,8 +157,8 @@ test('Temporal unreachable: /readyz 503 while /healthz is 200; webhooks 503, cou
     callTimeoutMs: 1000,
   });
   try {
-    expect((await fetch(`${down.apiUrl}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${down.apiUrl}/readyz`);
+    expect((await down.api(`/healthz`)).status).toBe(200);
+    const ready = await down.api(`/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ error: 'temporal_unavailable', message: expect.any(String) });
 

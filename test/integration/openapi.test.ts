@@ -19,7 +19,7 @@ let stack: Stack;
 let document: OpenAPIV3_1.Document;
 beforeAll(async () => {
   stack = await startStack();
-  const res = await fetch(`${stack.apiUrl}/openapi.json`);
+  const res = await stack.api(`/openapi.json`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   document = (await res.json()) as OpenAPIV3_1.Document;
@@ -151,12 +151,15 @@ test('every route documents its error answers with the Error schema; the webhook
 
   expect(errorsOf('/webhooks/meetingbaas', 'post')).toEqual(['400', '401', '413', '415', '503']);
   expect(errorsOf('/webhooks/webex', 'post')).toEqual(['400', '401', '413', '415', '503']);
-  expect(errorsOf('/bots', 'post')).toEqual(['400', '413', '415', '422', '502', '503']);
-  expect(errorsOf('/bots/{botId}', 'delete')).toEqual(['400', '404', '503']);
-  expect(errorsOf('/meetings', 'get')).toEqual(['400', '503']);
-  expect(errorsOf('/meetings/{provider}/{externalId}', 'get')).toEqual(['400', '404', '503']);
+  // Routes behind a token: 401 without one, 403 with a read token on a write route (api/access.ts).
+  expect(errorsOf('/bots', 'post')).toEqual(['400', '401', '403', '413', '415', '422', '502', '503']);
+  expect(errorsOf('/bots/{botId}', 'delete')).toEqual(['400', '401', '403', '404', '503']);
+  expect(errorsOf('/meetings', 'get')).toEqual(['400', '401', '503']);
+  expect(errorsOf('/meetings/{provider}/{externalId}', 'get')).toEqual(['400', '401', '404', '503']);
   expect(errorsOf('/meetings/{provider}/{externalId}/recording-url', 'post')).toEqual([
     '400',
+    '401',
+    '403',
     '404',
     '409',
     '503',
@@ -184,7 +187,7 @@ test("the service's real answers match the document's schemas", async () => {
   const meeting = stack.sim.meetingBaas.create({ words: 30 });
   await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
   await viewWhenOn(() => stack)(meeting.botId, (v) => v.status === 'completed');
-  const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}`);
+  const res = await stack.api(`/meetings/meetingbaas/${meeting.botId}`);
   expect(res.status).toBe(200);
   const view: unknown = await res.json();
 
@@ -197,11 +200,11 @@ test("the service's real answers match the document's schemas", async () => {
   expect(documented.safeParse({ ...(view as object), status: 'not-a-status' }).success).toBe(false);
   expect(documented.safeParse({ ...(view as object), history: undefined }).success).toBe(false);
 
-  const list: unknown = await (await fetch(`${stack.apiUrl}/meetings?provider=meetingbaas&limit=5`)).json();
+  const list: unknown = await (await stack.api(`/meetings?provider=meetingbaas&limit=5`)).json();
   expectToMatchDocument(list, '/meetings', 'get', '200');
   expect(meetingsListSchema.parse(list)).toEqual(list);
 
-  const bad = await fetch(`${stack.apiUrl}/meetings/meetingbaas/-not-an-id`);
+  const bad = await stack.api(`/meetings/meetingbaas/-not-an-id`);
   expect(bad.status).toBe(400);
   const error: unknown = await bad.json();
   expectToMatchDocument(error, viewPath, 'get', '400');

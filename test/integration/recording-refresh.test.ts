@@ -68,7 +68,7 @@ describe('the refreshRecordingUrl Update', () => {
     await viewWhen(meeting.botId, (v) => v.status === 'completed');
 
     const calls = meetingDataCalls();
-    const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}/recording-url`, {
+    const res = await stack.api(`/meetings/meetingbaas/${meeting.botId}/recording-url`, {
       method: 'POST',
     });
     expect(res.status).toBe(200);
@@ -88,7 +88,7 @@ describe('the refreshRecordingUrl Update', () => {
     await viewWhen(meeting.botId, (v) => v.status === 'completed');
     const calls = meetingDataCalls();
 
-    const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}/recording-url`, {
+    const res = await stack.api(`/meetings/meetingbaas/${meeting.botId}/recording-url`, {
       method: 'POST',
     });
     expect(res.status).toBe(200);
@@ -103,7 +103,7 @@ describe('the refreshRecordingUrl Update', () => {
     const meeting = stack.sim.meetingBaas.create({ urlExpiresSeconds: 0, recordingBytes: 20_000 });
     await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
     await viewWhen(meeting.botId, (v) => v.status === 'completed');
-    const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}/recording`, {
+    const res = await stack.api(`/meetings/meetingbaas/${meeting.botId}/recording`, {
       redirect: 'manual',
     });
     expect(res.status).toBe(302);
@@ -119,7 +119,7 @@ describe('the refreshRecordingUrl Update', () => {
       event: 'bot.status_change',
       data: { bot_id: botId, status: { code: 'joining_call', created_at: new Date().toISOString() } },
     });
-    const res = await fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}/recording-url`, {
+    const res = await stack.api(`/meetings/meetingbaas/${botId}/recording-url`, {
       method: 'POST',
     });
     expect(res.status).toBe(409);
@@ -127,7 +127,7 @@ describe('the refreshRecordingUrl Update', () => {
       error: 'recording_unavailable',
       message: expect.stringMatching(/no recording URL yet/),
     });
-    const missing = await fetch(`${stack.apiUrl}/meetings/meetingbaas/never-seen-${Date.now()}/recording`, {
+    const missing = await stack.api(`/meetings/meetingbaas/never-seen-${Date.now()}/recording`, {
       redirect: 'manual',
     });
     expect(missing.status).toBe(404);
@@ -140,12 +140,12 @@ test('once the meeting workflow has closed, the Update is refused with 404, neve
     const meeting = closing.sim.meetingBaas.create({ recordingBytes: 1000 });
     await closing.sim.meetingBaas.play(meeting.botId, { webhookUrl: closing.webhookUrl });
     await closing.client.workflow.getHandle(`meetingbaas:${meeting.botId}`).result();
-    const res = await fetch(`${closing.apiUrl}/meetings/meetingbaas/${meeting.botId}/recording-url`, {
+    const res = await closing.api(`/meetings/meetingbaas/${meeting.botId}/recording-url`, {
       method: 'POST',
     });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: 'not_found' });
-    const removed = await fetch(`${closing.apiUrl}/bots/${meeting.botId}`, { method: 'DELETE' });
+    const removed = await closing.api(`/bots/${meeting.botId}`, { method: 'DELETE' });
     expect(removed.status).toBe(404);
   } finally {
     await closing.stop();

@@ -26,7 +26,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const ready = async () => (await fetch(`${stack.apiUrl}/readyz`)).status;
+const ready = async () => (await stack.api(`/readyz`)).status;
 
 test('503 while Temporal is down, the same delivery accepted once it is back, earlier events kept', async () => {
   const botId = `outage-${Date.now()}`;
@@ -74,7 +74,7 @@ test('503 while Temporal is down, the same delivery accepted once it is back, ea
     address: server.address,
   });
   const view = await eventually(
-    async () => (await (await fetch(`${stack.apiUrl}/meetings/meetingbaas/${botId}`)).json()) as MeetingView,
+    async () => (await (await stack.api(`/meetings/meetingbaas/${botId}`)).json()) as MeetingView,
     (v) => v.history?.length === 2,
   );
   expect(view.status).toBe('waiting_room');

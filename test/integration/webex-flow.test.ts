@@ -176,7 +176,7 @@ test('POST .../recording-url gives a Webex direct link valid for 10+ minutes tha
   const meeting = stack.sim.webex.addMeeting({ recordings: [{ bytes: 50_000 }] });
   await ended(stack, meeting.meetingId);
   await viewWhen(meeting.meetingId, final);
-  const res = await fetch(`${stack.apiUrl}/meetings/webex/${meeting.meetingId}/recording-url`, {
+  const res = await stack.api(`/meetings/webex/${meeting.meetingId}/recording-url`, {
     method: 'POST',
   });
   expect(res.status).toBe(200);
@@ -214,8 +214,7 @@ describe('with a long pause between looks', () => {
     );
     expect(res.status).toBe(200);
     const view = await eventually(
-      async () =>
-        (await (await fetch(`${slow.apiUrl}/meetings/webex/${meeting.meetingId}`)).json()) as MeetingView,
+      async () => (await (await slow.api(`/meetings/webex/${meeting.meetingId}`)).json()) as MeetingView,
       (v) => v.recording?.status === 'archived',
     );
     expect(Date.now() - sent).toBeLessThan(30_000);
@@ -236,8 +235,7 @@ describe('with a token Webex rejects', () => {
     const meeting = rejected.sim.webex.addMeeting({});
     await ended(rejected, meeting.meetingId);
     const view = await eventually(
-      async () =>
-        (await (await fetch(`${rejected.apiUrl}/meetings/webex/${meeting.meetingId}`)).json()) as MeetingView,
+      async () => (await (await rejected.api(`/meetings/webex/${meeting.meetingId}`)).json()) as MeetingView,
       (v) => final(v),
     );
     expect(view.status).toBe('failed');

@@ -72,8 +72,7 @@ test('SIGKILL mid-download: a new worker finishes with one correct file and no t
     meetingBaas: stack.meetingBaas,
   });
   const done = await eventually(
-    async () =>
-      (await (await fetch(`${stack.apiUrl}/meetings/meetingbaas/${meeting.botId}`)).json()) as MeetingView,
+    async () => (await (await stack.api(`/meetings/meetingbaas/${meeting.botId}`)).json()) as MeetingView,
     (v) => v.status === 'completed',
     60_000,
   );
