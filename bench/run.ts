@@ -2,12 +2,12 @@
 // grows, and webhook ingestion against the raw signalWithStart baseline at several concurrencies. Starts and
 // stops every process it needs; prints tables and writes bench/results/<time>.json. `--quick` is CI's smoke
 // check: small, and it fails on any lost, stuck or wrongly archived meeting, never on speed.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
+import { load } from './load';
+import { runStorm, type StormResult } from './storm';
 import { Client, Connection } from '@temporalio/client';
 import {
   BENCH_API_KEY,
@@ -20,7 +20,6 @@ import {
 } from './processes';
 import { fixed, mb, type LoadResult } from './stats';
 
-const run = promisify(execFile);
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -41,17 +40,9 @@ const settings = {
   memory: !quick && !flag('no-memory'),
   // Meetings left open at once (started, not ended), for the worker's memory per open meeting.
   openMeetings: numberOption('open', quick ? 200 : 1000),
+  // A retry storm on one meeting against as many webhooks to distinct meetings (10,000+ in the full run).
+  storm: { deliveries: numberOption('storm', quick ? 2400 : 10_500), connections: 10 },
 };
-
-/** Runs a load generator in its own process and reads its one JSON line. */
-async function load(script: string, scriptArgs: string[], env: NodeJS.ProcessEnv): Promise<LoadResult> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', 'tsx', path.join(__dirname, script), ...scriptArgs],
-    { maxBuffer: 1 << 20, env: { ...process.env, ...env } },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-}
 
 /** A load run with the CPU milliseconds per request each service process spent on it. */
 async function measured(services: Services, fn: () => Promise<LoadResult>) {
@@ -155,6 +146,21 @@ function sustained(levels: Ingestion[]): Ingestion | undefined {
   return levels.filter((l) => l.apiP99 < 100 && l.apiErrors === 0).sort((a, b) => b.apiRate - a.apiRate)[0];
 }
 
+function printStorm(r: StormResult) {
+  console.log(
+    `\nStorm: ${r.deliveries} webhooks to one meeting against as many to distinct meetings, in turn`,
+  );
+  console.log('| target | per second | p50 ms | p99 ms | errors |\n|---|---|---|---|---|');
+  [r.distinct[0], r.oneMeeting[0], r.distinct[1], r.oneMeeting[1]].forEach((l, i) =>
+    console.log(
+      `| ${i % 2 ? '**one meeting**' : 'distinct meetings'} | ${fixed(l!.perSecond, 0)} | ${fixed(l!.p50)} | ${fixed(l!.p99)} | ${l!.errors} |`,
+    ),
+  );
+  console.log(
+    `One / distinct: ${fixed(r.ratio, 2)}; the storm's meeting: ${r.outcome}, ${r.runs} runs, at most ${r.historyEventsMax} events / ${r.historyBytesMax} bytes of history per run`,
+  );
+}
+
 function printTables(endToEnd: EndToEndResult[], ingestion: Ingestion[]) {
   console.log('\nEnd to end');
   console.log(
@@ -228,6 +234,7 @@ async function main() {
   const endToEnd: EndToEndResult[] = [];
   const ingestion: Ingestion[] = [];
   let open: Awaited<ReturnType<typeof openMeetings>> | undefined;
+  let storm: StormResult | undefined;
   try {
     // Each run on a freshly started worker and API, so that its memory peak is its own.
     for (const n of [...settings.meetings, ...settings.growth]) {
@@ -245,6 +252,9 @@ async function main() {
     }
     progress(`open meetings: ${settings.openMeetings} started and left open`);
     open = await openMeetings(services, settings.openMeetings);
+    await services.restartServices();
+    progress(`storm: ${settings.storm.deliveries} webhooks to one meeting, as many to distinct ones`);
+    storm = await runStorm(services, { ...settings.storm, timeoutMs: 5 * 60_000 });
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
     for (const connections of settings.connections) {
       progress(`ingestion: ${connections} connections`);
@@ -253,13 +263,14 @@ async function main() {
   } finally {
     await services.stop();
   }
-  Object.assign(results, { endToEnd, openMeetings: open, ingestion, sustained: sustained(ingestion) });
+  Object.assign(results, { endToEnd, openMeetings: open, storm, ingestion, sustained: sustained(ingestion) });
   results.seconds = (Date.now() - started) / 1000;
   printTables(endToEnd, ingestion);
   if (open)
     console.log(
       `\nOpen meetings: ${open.open} open (all cached by the worker); worker RSS ${mb(open.workerRssBefore)} -> ${mb(open.workerRssAfter)}, ${fixed(open.perMeeting / 1024, 0)} KB per open meeting`,
     );
+  if (storm) printStorm(storm);
   for (const r of endToEnd) for (const p of r.problems) console.error(`problem: ${p}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -269,6 +280,10 @@ async function main() {
   console.log(`\n${quick ? 'quick ' : ''}run in ${fixed(results.seconds as number, 0)} s; results: ${file}`);
   if (endToEnd.some((r) => r.lost || r.stuck || r.wrongArchive)) {
     console.error('FAILED: a meeting was lost, stuck or wrongly archived');
+    process.exit(1);
+  }
+  if (storm && (storm.errors || storm.outcome !== 'completed')) {
+    console.error(`FAILED: the storm had ${storm.errors} refused webhooks; its meeting: ${storm.outcome}`);
     process.exit(1);
   }
 }
