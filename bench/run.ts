@@ -25,6 +25,9 @@ const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const numberOption = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const quick = flag('quick');
+// --only=storm,ingestion: just those phases (end-to-end, memory, open, storm, ingestion).
+const only = option('only')?.split(',');
+const phase = (name: string) => !only || only.includes(name);
 const growth = flag('growth') ? [100, 500, 1000] : [];
 const meetings = numberOption('n', quick ? 20 : 500);
 const settings = {
@@ -237,12 +240,12 @@ async function main() {
   let storm: StormResult | undefined;
   try {
     // Each run on a freshly started worker and API, so that its memory peak is its own.
-    for (const n of [...settings.meetings, ...settings.growth]) {
+    for (const n of phase('end-to-end') ? [...settings.meetings, ...settings.growth] : []) {
       await services.restartServices();
       progress(`end to end: ${n} meetings, ${settings.concurrency} at a time`);
       endToEnd.push(...(await timedEndToEnd(services, n)));
     }
-    if (settings.memory) {
+    if (settings.memory && phase('memory')) {
       // Same few meetings with a 40x larger recording: a streamed download keeps the worker's peak flat.
       for (const bytes of [5 * 2 ** 20, 200 * 2 ** 20]) {
         await services.restartServices();
@@ -250,13 +253,17 @@ async function main() {
         endToEnd.push(await e2e(services, 3, bytes));
       }
     }
-    progress(`open meetings: ${settings.openMeetings} started and left open`);
-    open = await openMeetings(services, settings.openMeetings);
-    await services.restartServices();
-    progress(`storm: ${settings.storm.deliveries} webhooks to one meeting, as many to distinct ones`);
-    storm = await runStorm(services, { ...settings.storm, timeoutMs: 5 * 60_000 });
+    if (phase('open')) {
+      progress(`open meetings: ${settings.openMeetings} started and left open`);
+      open = await openMeetings(services, settings.openMeetings);
+    }
+    if (phase('storm')) {
+      await services.restartServices();
+      progress(`storm: ${settings.storm.deliveries} webhooks to one meeting, as many to distinct ones`);
+      storm = await runStorm(services, { ...settings.storm, timeoutMs: 5 * 60_000 });
+    }
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
-    for (const connections of settings.connections) {
+    for (const connections of phase('ingestion') ? settings.connections : []) {
       progress(`ingestion: ${connections} connections`);
       ingestion.push(await ingestionAt(services, connections));
     }
