@@ -2,7 +2,10 @@ import type { Response } from 'express';
 import type { ProviderEvent } from '../domain/events';
 import type { MeetingsGateway } from './temporal-gateway';
 
-/** Signals the event and answers: 200 once it is in the workflow's history, 202 if the meeting is closed. */
+/**
+ * Signals the event and answers: 200 once it is in the workflow's history (a late final webhook: in the
+ * history of the new run it started), 202 if the meeting is closed and the event announces no final data.
+ */
 export async function deliverEvent(
   gateway: MeetingsGateway,
   event: ProviderEvent,

@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { listMeetings, readMeeting } from '../client/temporal-reads';
 import type { ArchiveRef } from '../domain/archive-ref';
 import type { ProviderEvent } from '../domain/events';
+import { announcesFinalData, resumesClosedMeeting } from '../domain/late-delivery';
 import { meetingWorkflowId, type Provider } from '../domain/workflow-id';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
@@ -118,9 +119,10 @@ export class MeetingsGateway {
 
   /**
    * Signal-with-start: the event is in the meeting's history when this resolves. A meeting whose workflow
-   * has already closed is reported as `closed` (its id is never reused for a new run).
+   * has already closed is reported as `closed`, unless the event announces final data: then a new run of
+   * the same workflow id goes on from the closed run's view with the event (`resumed`, see `resume`).
    */
-  async deliver(event: ProviderEvent): Promise<{ workflowId: string; closed: boolean }> {
+  async deliver(event: ProviderEvent): Promise<{ workflowId: string; closed: boolean; resumed?: boolean }> {
     const workflowId = meetingWorkflowId(event.provider, event.externalId);
     const input: MeetingWorkflowInput = {
       provider: event.provider,
@@ -145,9 +147,55 @@ export class MeetingsGateway {
       );
       return { workflowId, closed: false };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, closed: true };
-      throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+    if (!announcesFinalData(event)) return { workflowId, closed: true };
+    const resumed = await this.resume(workflowId, input, event);
+    return resumed ? { workflowId, closed: false, resumed: true } : { workflowId, closed: true };
+  }
+
+  /**
+   * A late final-data event for a closed meeting: a new run of its workflow id starts from the closed run's
+   * view (its result; domain/late-delivery.ts says which views), with the event as its signal. Two late
+   * deliveries at once start one run: signal-with-start is atomic, so the second signals the run the first
+   * started (and a start refused as already started is a signal too). False: the view says nothing to do.
+   */
+  private async resume(workflowId: string, input: MeetingWorkflowInput, event: ProviderEvent) {
+    const latest = this.client.workflow.getHandle(workflowId);
+    // Another late delivery has just started the new run: this one joins it.
+    if ((await this.call(() => latest.describe())).status.name === 'RUNNING') {
+      try {
+        await this.call(() => latest.signal(providerEventSignal, event));
+        return true;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    }
+    const read = await this.call(() => readMeeting(this.client, workflowId));
+    const view = read && redactView(read);
+    if (!view || !resumesClosedMeeting(view, event)) return false;
+    try {
+      await this.call(() =>
+        this.client.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: this.options.taskQueue,
+          args: [{ ...input, resumeFrom: view }],
+          signal: providerEventSignal,
+          signalArgs: [event],
+          // This path only: the closed run's id is reused for the run that goes on from it.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: [
+            { key: MeetingProviderKey, value: event.provider },
+            { key: MeetingStatusKey, value: view.status },
+          ],
+          staticSummary: `${PROVIDER_NAMES[event.provider]} ${event.externalId} (late ${event.code})`,
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await this.call(() => this.client.workflow.getHandle(workflowId).signal(providerEventSignal, event));
+    }
+    return true;
   }
 
   private meetingSettings(): MeetingSettings {

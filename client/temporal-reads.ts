@@ -37,9 +37,11 @@ export async function readMeeting(client: Client, workflowId: string): Promise<M
   return run.query(meetingQuery);
 }
 
-/** The visibility query of a list request: only meeting workflows, and the filters (validated enums). */
+/** The visibility query of a list request: only meeting workflows' latest runs, and the filters (validated enums). */
 export function visibilityQuery(query: Pick<MeetingsListQuery, 'provider' | 'status'>): string {
-  const clauses = [`WorkflowType = '${MEETING_WORKFLOW_TYPE}'`];
+  // A meeting that continued as new has closed runs under its id (workflows/meeting.ts RUN_BUDGET): its
+  // latest run stands for it.
+  const clauses = [`WorkflowType = '${MEETING_WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (query.provider) clauses.push(`${MeetingProviderKey.name} = '${query.provider}'`);
   if (query.status) clauses.push(`${MeetingStatusKey.name} = '${query.status}'`);
   return clauses.join(' AND ');

@@ -31,6 +31,7 @@ export const LIFECYCLE_EVENTS = [
   'collect', // internal: start looking for the assets the provider publishes on its own (Webex, after ended)
   'collected', // internal: every asset archived or marked unavailable
   'collection_failed', // internal: nothing could be collected, for a reason retrying cannot fix
+  'gave_up', // internal: a live meeting never ended before the meeting deadline (watchdog, `no_end`)
   'unknown', // a code this service does not know: recorded, never moves the state
 ] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
@@ -47,6 +48,7 @@ const towardsEnd: Row = {
   asset_published: 'ended',
   final_data: 'collecting',
   final_failure: 'failed',
+  gave_up: 'failed',
 };
 
 /** (status, event) -> next status. A missing cell means: recorded, state unchanged. */
@@ -205,4 +207,28 @@ export function decide(state: LifecycleState, event: LifecycleEvent, evidence?: 
     return { applied: true, next: { status: 'failed', admission }, failure: notAdmitted(admission) };
   }
   return { applied: true, next: { status: target, admission } };
+}
+
+/**
+ * Failures that mean "the final data did not come in time", not "there is none": a final-data event that
+ * arrives after them revives the meeting (it is collected, then `completed`). Any other failure (the
+ * provider's own, `bot_not_admitted`, a collection that could not be done) records a late event only.
+ */
+export const REVIVABLE_FAILURES: ReadonlySet<string> = new Set(['final_event_missing', 'no_end']);
+
+/**
+ * The late-delivery rule, outside the table (which stops at `completed` / `failed`): where a final-data
+ * event takes a meeting that is already final, or undefined when it only records it.
+ * - failed with a revivable failure (REVIVABLE_FAILURES) + final_data: the data came after all → collecting;
+ * - completed + asset_published (Webex announced one more recording or transcript): → collecting, until
+ *   the new asset is archived (then `collected` → completed again).
+ */
+export function lateCollection(
+  state: { status: MeetingStatus; errorCode?: string },
+  event: LifecycleEvent,
+): MeetingStatus | undefined {
+  if (state.status === 'failed' && event === 'final_data' && REVIVABLE_FAILURES.has(state.errorCode ?? ''))
+    return 'collecting';
+  if (state.status === 'completed' && event === 'asset_published') return 'collecting';
+  return undefined;
 }

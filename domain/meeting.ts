@@ -7,6 +7,7 @@ import {
   admissionAfter,
   BOT_NOT_ADMITTED,
   decide,
+  lateCollection,
   movesForward,
   type Admission,
   type LifecycleEvent,
@@ -15,9 +16,45 @@ import {
   TERMINAL_STATUSES,
 } from './lifecycle';
 import { eventTime, type EventTime } from './provider-time';
-import type { MeetingView, ParticipantsView, RecordingView, TranscriptView } from './view';
+import type { HistoryEntry, MeetingView, ParticipantsView, RecordingView, TranscriptView } from './view';
 
 export type ApplyOutcome = 'applied' | 'recorded' | 'duplicate';
+
+/**
+ * What a meeting remembers, bounded so that a meeting that takes any number of deliveries carries a state of
+ * bounded size from one workflow run to the next (continue-as-new, see workflows/meeting.ts RUN_BUDGET).
+ * - dedupeKeys: the most recently seen delivery keys (a redelivery counts as seen again, so a key the provider
+ *   keeps redelivering stays remembered). A redelivery of a key forgotten since, after this many other
+ *   distinct events, is recorded again; by then it is older than the state and does not move it.
+ * - finalKeys: the keys of the final events (final data, final failure, collection), kept whatever the
+ *   traffic: a late redelivery of one must never be applied twice.
+ * - history: the view's history keeps its `first` and its `last` entries and counts the ones left out in
+ *   between (`historyOmitted`); it is trimmed once it holds `slack` entries more, so that a new entry costs
+ *   O(1) on average.
+ */
+export const MEETING_MEMORY = { dedupeKeys: 1_000, finalKeys: 100 } as const;
+export const MEETING_HISTORY_LIMITS = { first: 50, last: 450, slack: 100 } as const;
+
+/** Final events: their keys are kept for the meeting's whole life (MEETING_MEMORY.finalKeys). */
+const FINAL_EVENTS: ReadonlySet<LifecycleEvent> = new Set(['final_data', 'final_failure', 'collect']);
+
+/**
+ * A meeting's whole state as plain data (JSON): what a workflow run hands to the next when it continues as
+ * new. `Meeting.restore(snapshot)` gives back a meeting that decides exactly as the one it was taken from.
+ */
+export interface MeetingSnapshot {
+  view: MeetingView;
+  admission: Admission;
+  legacyAdmission: 'unknown' | 'admitted' | 'refused';
+  lastAppliedAt?: string;
+  /** The remembered delivery keys, least recently seen first. */
+  recentKeys: string[];
+  finalKeys: string[];
+  finalData?: ProviderEvent;
+  waitingRoomTimeoutSeconds?: number;
+  /** When the provider was heard from and asked (absent in snapshots taken before it was kept). */
+  contact?: MeetingContact;
+}
 
 /**
  * Rules newer than some running meetings. Each is consulted only where it decides otherwise than the rule
@@ -29,14 +66,35 @@ export type ApplyOutcome = 'applied' | 'recorded' | 'duplicate';
  * - late-events-move-forward: an event older than the current state still moves the meeting forward;
  * - never-admitted-never-completed: a bot never seen in the call ends `failed` `bot_not_admitted` once
  *   its final data is collected, unless that data shows it was in (before: only a bot the provider
- *   said was refused, failed at once when its final data came).
+ *   said was refused, failed at once when its final data came);
+ * - late-final-data-collected: a final-data event after the meeting is final is collected (see
+ *   lifecycle.ts lateCollection: `failed` for want of final data revives, a `completed` Webex meeting
+ *   collects one more asset); before: recorded only.
  */
 export const MEETING_RULES = [
   'provider-time-evidence',
   'late-events-move-forward',
   'never-admitted-never-completed',
+  'late-final-data-collected',
 ] as const;
 export type MeetingRule = (typeof MEETING_RULES)[number];
+
+/**
+ * When the provider was heard from and asked: what the live watchdog counts from (domain/watchdog.ts).
+ * Plain data: part of the meeting's state to carry over (continue-as-new).
+ */
+export interface MeetingContact {
+  /** Receipt of the first event from outside (a webhook, an API answer, the service's bot request). */
+  firstHeardAt?: string;
+  /** Receipt of the newest such event, or of the provider API's newest answer that the meeting goes on. */
+  lastHeardAt?: string;
+  /** The newest event from outside: its code and source (`in_call_recording (webhook)`), and its receipt. */
+  lastEvent?: string;
+  lastEventAt?: string;
+  /** When the live watchdog last asked the provider's API, answered or not, and how many times so far. */
+  lastAskedAt?: string;
+  asks?: number;
+}
 
 export interface MeetingOptions {
   /** Whether a rule applies (default: every rule). Asked only when its answer changes the outcome. */
@@ -58,12 +116,16 @@ export class Meeting {
   private legacyAdmission: 'unknown' | 'admitted' | 'refused' = 'unknown';
   /** Where the newest applied event with a provider timestamp was placed: older events are stale. */
   private lastAppliedAt: string | undefined;
-  private readonly seen = new Set<string>();
+  /** Recently seen delivery keys, least recently seen first (a Map keeps insertion order: an O(1) LRU). */
+  private readonly recentKeys = new Map<string, true>();
+  private readonly finalKeys = new Set<string>();
   private readonly applies: (rule: MeetingRule) => boolean;
   /** The event that announced the final data, once applied: what collection works from. */
   finalData: ProviderEvent | undefined;
   /** The bot's own waiting-room timeout, when known (bots sent through this service). */
   waitingRoomTimeoutSeconds: number | undefined;
+  /** When the provider was heard from and asked (the live watchdog's clock). */
+  readonly contact: MeetingContact = {};
 
   constructor(provider: Provider, externalId: string, options: MeetingOptions = {}) {
     this.applies = options.applies ?? (() => true);
@@ -76,6 +138,20 @@ export class Meeting {
     };
   }
 
+  /**
+   * A meeting that goes on from a closed run's view (a late final webhook started a new run of its workflow):
+   * status, history, times and assets as they were, what the history shows of the bot's admission. What the
+   * view does not hold starts afresh: the delivery keys seen (a late event is new to this run) and the time
+   * of the newest applied event (a late event is not refused as older than the state it revives).
+   */
+  static resume(view: MeetingView, options: MeetingOptions = {}): Meeting {
+    const meeting = new Meeting(view.provider, view.externalId, options);
+    Object.assign(meeting.view, JSON.parse(JSON.stringify(view)) as MeetingView);
+    meeting.admission = admissionShownBy(view.history);
+    if (meeting.admission === 'admitted') meeting.legacyAdmission = 'admitted';
+    return meeting;
+  }
+
   get status(): MeetingStatus {
     return this.view.status;
   }
@@ -84,9 +160,59 @@ export class Meeting {
     return TERMINAL_STATUSES.has(this.view.status);
   }
 
+  /** The meeting as plain data (a copy: later changes to either do not show in the other). */
+  snapshot(): MeetingSnapshot {
+    return clone({
+      view: this.view,
+      admission: this.admission,
+      legacyAdmission: this.legacyAdmission,
+      ...(this.lastAppliedAt !== undefined ? { lastAppliedAt: this.lastAppliedAt } : {}),
+      recentKeys: [...this.recentKeys.keys()],
+      finalKeys: [...this.finalKeys],
+      ...(this.finalData !== undefined ? { finalData: this.finalData } : {}),
+      ...(this.waitingRoomTimeoutSeconds !== undefined
+        ? { waitingRoomTimeoutSeconds: this.waitingRoomTimeoutSeconds }
+        : {}),
+      contact: this.contact,
+    });
+  }
+
+  /** The meeting a snapshot was taken of, in a new workflow run (the snapshot is copied, not kept). */
+  static restore(snapshot: MeetingSnapshot, options: MeetingOptions = {}): Meeting {
+    const s = clone(snapshot);
+    const meeting = new Meeting(s.view.provider, s.view.externalId, options);
+    Object.assign(meeting.view, s.view);
+    meeting.admission = s.admission;
+    meeting.legacyAdmission = s.legacyAdmission;
+    meeting.lastAppliedAt = s.lastAppliedAt;
+    for (const key of s.recentKeys) meeting.recentKeys.set(key, true);
+    for (const key of s.finalKeys) meeting.finalKeys.add(key);
+    meeting.finalData = s.finalData;
+    meeting.waitingRoomTimeoutSeconds = s.waitingRoomTimeoutSeconds;
+    Object.assign(meeting.contact, s.contact);
+    return meeting;
+  }
+
+  /** Whether the event's key was seen (remembered); either way it is now the most recently seen. O(1). */
+  private seen(event: ProviderEvent): boolean {
+    const key = event.dedupeKey;
+    if (this.finalKeys.has(key)) return true;
+    const known = this.recentKeys.delete(key);
+    if (!known && FINAL_EVENTS.has(event.kind) && this.finalKeys.size < MEETING_MEMORY.finalKeys) {
+      this.finalKeys.add(key);
+      return false;
+    }
+    this.recentKeys.set(key, true);
+    if (this.recentKeys.size > MEETING_MEMORY.dedupeKeys) {
+      this.recentKeys.delete(this.recentKeys.keys().next().value!);
+    }
+    return known;
+  }
+
   apply(event: ProviderEvent): ApplyOutcome {
-    if (this.seen.has(event.dedupeKey)) return 'duplicate';
-    this.seen.add(event.dedupeKey);
+    if (this.seen(event)) return 'duplicate';
+    // News from outside (a webhook, an API answer), not the service's own timers: the live watchdog's clock.
+    if (event.source !== 'timer') this.heard(event.receivedAt, `${event.code} (${event.source})`);
     const view = this.view;
     const time = this.placeInTime(event);
     const at = time.at;
@@ -100,11 +226,18 @@ export class Meeting {
       view.endReason ??= event.endReason;
     }
 
-    const decision = decide({ status: view.status, admission: this.admission }, event.kind);
+    let decision = decide({ status: view.status, admission: this.admission }, event.kind);
+    // A final-data event after the meeting is final (lifecycle.ts lateCollection): collected after all.
+    const late = decision.applied
+      ? undefined
+      : lateCollection({ status: view.status, errorCode: view.error?.code }, event.kind);
+    const revives = late !== undefined && this.applies('late-final-data-collected');
+    if (revives) decision = { applied: true, next: { status: late, admission: this.admission } };
     const stale =
       event.occurredAt !== undefined && this.lastAppliedAt !== undefined && ms(at) < ms(this.lastAppliedAt);
     if (
       stale &&
+      !revives &&
       !(
         decision.applied &&
         movesForward(view.status, decision.next.status) &&
@@ -142,6 +275,8 @@ export class Meeting {
       this.legacyAdmission = 'refused';
 
     this.admission = next.admission;
+    // A revived meeting is no longer failed: the failure stays in its history only.
+    if (revives && view.status === 'failed') delete view.error;
     view.status = next.status;
     if (event.occurredAt !== undefined) this.lastAppliedAt = latest(this.lastAppliedAt, at);
     if (event.endReason) view.endReason = event.endReason;
@@ -233,7 +368,44 @@ export class Meeting {
 
   /** Something this service did or learnt (not a provider event): in the history, never moving the state. */
   remark(entry: { at: string; code: string; source: ProviderEvent['source']; note: string }): void {
-    this.view.history.push({ ...entry, status: this.view.status, applied: false });
+    this.addToHistory({ ...entry, status: this.view.status, applied: false });
+  }
+
+  /**
+   * The live watchdog asked the provider's API where the meeting stands at `at`, so that the next question
+   * waits a full silence period. `answer`, when the answer is not an event of its own: a remark in the
+   * history; `goesOn` (the API said the meeting goes on) counts as news from the provider.
+   */
+  askedProvider(at: string, answer?: { code: string; note: string; goesOn: boolean }): void {
+    this.contact.lastAskedAt = latest(this.contact.lastAskedAt, at);
+    this.contact.asks = (this.contact.asks ?? 0) + 1;
+    if (!answer) return;
+    this.remark({ at, code: answer.code, source: 'api', note: answer.note });
+    if (answer.goesOn) this.heard(at);
+  }
+
+  /**
+   * The service stops waiting for a live meeting that never ended (the live watchdog's deadline): the
+   * meeting fails with `code`. False when the meeting is no longer live (nothing changes then).
+   */
+  giveUp(code: string, message: string, at: string): boolean {
+    const decision = decide({ status: this.view.status, admission: this.admission }, 'gave_up');
+    if (!decision.applied) return false;
+    this.view.status = decision.next.status;
+    this.view.error = { code, message };
+    this.addToHistory({ at, code, status: this.view.status, source: 'timer', applied: true, note: message });
+    return true;
+  }
+
+  /** News from the provider at `at`: an event (`event`: its code and source) or an answer of its API. */
+  private heard(at: string, event?: string): void {
+    const c = this.contact;
+    c.firstHeardAt = earliest(c.firstHeardAt, at);
+    c.lastHeardAt = latest(c.lastHeardAt, at);
+    if (event !== undefined && (c.lastEventAt === undefined || ms(at) >= ms(c.lastEventAt))) {
+      c.lastEvent = event;
+      c.lastEventAt = at;
+    }
   }
 
   /** The provider handed out a new recording URL: its expiry is what the view shows from now on. */
@@ -242,7 +414,7 @@ export class Meeting {
   }
 
   private record(event: ProviderEvent, at: string, applied: boolean, note: string | undefined): void {
-    this.view.history.push({
+    this.addToHistory({
       at,
       code: event.code,
       status: this.view.status,
@@ -251,4 +423,27 @@ export class Meeting {
       ...(note ? { note } : {}),
     });
   }
+
+  /** Appends to the view's history, leaving out entries in the middle past MEETING_HISTORY_LIMITS. */
+  private addToHistory(entry: HistoryEntry): void {
+    const history = this.view.history;
+    history.push(entry);
+    const { first, last, slack } = MEETING_HISTORY_LIMITS;
+    if (history.length <= first + last + slack) return;
+    const omitted = history.length - first - last;
+    history.splice(first, omitted);
+    this.view.historyOmitted = (this.view.historyOmitted ?? 0) + omitted;
+  }
+}
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+const IN_CALL: ReadonlySet<MeetingStatus> = new Set(['in_call', 'recording', 'paused']);
+const TRYING: ReadonlySet<MeetingStatus> = new Set(['joining', 'waiting_room']);
+
+/** What a history shows of the bot's admission (for a resumed meeting: the events themselves are gone). */
+function admissionShownBy(history: readonly HistoryEntry[]): Admission {
+  if (history.some((h) => IN_CALL.has(h.status))) return 'admitted';
+  if (history.some((h) => TRYING.has(h.status))) return 'waiting';
+  return 'unknown';
 }

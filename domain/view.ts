@@ -46,6 +46,25 @@ export const transcriptViewSchema = z.object({
   reason: z.string().optional(),
   /** The provider's own transcript files, archived as they came (Webex: VTT and TXT). */
   files: z.object({ vtt: archiveRefSchema.optional(), txt: archiveRefSchema.optional() }).optional(),
+  /** The provider's id of the transcript above (Webex), when known. */
+  id: z.string().optional(),
+  /**
+   * Every transcript, when the provider published more than one (Webex: found after the first); the fields
+   * above are the first one's.
+   */
+  parts: z
+    .array(
+      z.object({
+        id: z.string(),
+        status: z.enum(ASSET_STATUSES),
+        archive: archiveRefSchema.optional(),
+        files: z.object({ vtt: archiveRefSchema.optional(), txt: archiveRefSchema.optional() }).optional(),
+        utterances: z.number().int().optional(),
+        speakers: z.array(z.string()).optional(),
+        reason: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const participantsViewSchema = z.object({
@@ -66,6 +85,11 @@ export const meetingViewSchema = z.object({
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),
   history: z.array(historyEntrySchema),
+  /**
+   * How many entries were left out of `history` between its first and its newest ones (a meeting that took
+   * very many distinct events: see domain/meeting.ts MEETING_HISTORY_LIMITS). Absent: none.
+   */
+  historyOmitted: z.number().int().nonnegative().optional(),
   recording: recordingViewSchema.optional(),
   transcript: transcriptViewSchema.optional(),
   participants: participantsViewSchema.optional(),

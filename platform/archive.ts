@@ -110,9 +110,18 @@ export class FileArchive {
   async putContentAddressed(prefix: string, data: Uint8Array, ext: string): Promise<ArchiveRef> {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const key = `${prefix}/${sha256}${ext}`;
-    const existing = await fsp.stat(this.pathOf(key)).catch(() => undefined);
-    if (existing?.size === data.byteLength) return { uri: this.uriOf(key), bytes: data.byteLength, sha256 };
-    return this.putBytes(key, data);
+    const stored = async () =>
+      (await fsp.stat(this.pathOf(key)).catch(() => undefined))?.size === data.byteLength;
+    // Two deliveries of the same body at once write the same key: a write that loses the race (the other
+    // removed its partial) finds the other's file, or writes again.
+    for (let attempt = 1; ; attempt++) {
+      if (await stored()) return { uri: this.uriOf(key), bytes: data.byteLength, sha256 };
+      try {
+        return await this.putBytes(key, data);
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
   }
 
   async read(ref: Pick<ArchiveRef, 'uri'>): Promise<Buffer> {

@@ -146,6 +146,10 @@ const configSchema = z
       .int()
       .min(1)
       .default(DEFAULT_WATCHDOG.reconcileIntervalSeconds),
+    /** While a meeting is live: how long without news before its provider's API is asked where it stands. */
+    SILENCE_TIMEOUT_SECONDS: seconds(DEFAULT_WATCHDOG.silenceTimeoutSeconds),
+    /** After a meeting's first event: when one that never ended is reconciled a last time, then fails `no_end`. */
+    MEETING_DEADLINE_SECONDS: seconds(DEFAULT_WATCHDOG.meetingDeadlineSeconds),
     /** How long POST /bots waits for the provider's answer before replying 202 (the request goes on). */
     BOT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** How long a finished meeting's workflow stays open to record late deliveries. */
@@ -174,6 +178,8 @@ export function watchdogSettings(config: Config): WatchdogSettings {
     waitingRoomTimeoutSeconds: config.WAITING_ROOM_TIMEOUT_SECONDS,
     graceSeconds: config.WATCHDOG_GRACE_SECONDS,
     reconcileIntervalSeconds: config.RECONCILE_INTERVAL_SECONDS,
+    silenceTimeoutSeconds: config.SILENCE_TIMEOUT_SECONDS,
+    meetingDeadlineSeconds: config.MEETING_DEADLINE_SECONDS,
   };
 }
 

@@ -10,6 +10,7 @@ import type { PlayOptions } from '../simulator/meetingbaas/routes';
 import type { ScenarioInput } from '../simulator/meetingbaas/scenario';
 import type { WebexScenarioInput } from '../simulator/webex/routes';
 import type { WebexEvent, WebexResource } from '../simulator/webex/webhooks';
+import { MEETING_WORKFLOW_TYPE, type MeetingWorkflowInput } from '../workflows/definitions';
 import { startEphemeralTemporal } from '../test/helpers/ephemeral-temporal';
 import { eventually, quietRuntime, startStack } from '../test/helpers/stack';
 
@@ -88,6 +89,25 @@ const SCENARIOS: Record<string, (stack: Stack) => Promise<string | { workflowId:
     ],
   ),
   'webex-transcript-unavailable': webexPlayed({ transcript: false }, [['meetings', 'ended']]),
+  // A meeting that continues as new twice (a budget of 4 signals a run instead of 1,000): saved are its last
+  // run and, as continued-as-new-first-run, its first, which ends in the handover.
+  'continued-as-new': async (stack) => {
+    const m = stack.sim.meetingBaas.create({ words: 10 });
+    const workflowId = `meetingbaas:${m.botId}`;
+    const input: MeetingWorkflowInput = {
+      provider: 'meetingbaas',
+      externalId: m.botId,
+      lingerSeconds: 3,
+      runBudget: { signals: 4 },
+    };
+    await stack.client.workflow.start(MEETING_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: stack.taskQueue,
+      args: [input],
+    });
+    await stack.sim.meetingBaas.play(m.botId, { webhookUrl: stack.webhookUrl, duplicate: true });
+    return workflowId;
+  },
   'webex-auto-record': async (stack) => {
     const m = stack.sim.webex.addMeeting({});
     await stack.sim.webex.sendWebhook(m.meetingId, 'meetings', 'created', stack.webexWebhookUrl, {
@@ -110,14 +130,16 @@ async function main() {
   const outDir = path.resolve(__dirname, '../test/histories');
   fs.mkdirSync(outDir, { recursive: true });
   // The CLI's JSON export is the format Temporal's tools (and historyFromJSON) read.
-  const save = async (name: string, workflowId: string) => {
+  const save = async (name: string, workflowId: string, run: 'last' | 'first' = 'last') => {
     const handle = stack.client.workflow.getHandle(workflowId);
     await handle.result();
-    await eventually(
+    const last = await eventually(
       () => handle.describe(),
       (d) => d.status.name === 'COMPLETED',
     );
-    const args = ['workflow', 'show', '-w', workflowId, '--address', env.address, '-o', 'json'];
+    const firstRunId = last.raw.workflowExecutionInfo?.firstRunId;
+    const runArgs = run === 'first' && firstRunId ? ['-r', firstRunId] : [];
+    const args = ['workflow', 'show', '-w', workflowId, ...runArgs, '--address', env.address, '-o', 'json'];
     fs.writeFileSync(path.join(outDir, `${name}.json`), execFileSync(cliPath, args));
   };
   try {
@@ -128,6 +150,7 @@ async function main() {
       const workflowId = typeof outcome === 'string' ? outcome : outcome.workflowId;
       if (typeof outcome !== 'string') await save(`${name}-request`, outcome.also);
       await save(name, workflowId);
+      if (name === 'continued-as-new') await save(`${name}-first-run`, workflowId, 'first');
       const result: unknown = await stack.client.workflow.getHandle(workflowId).result();
       const view = result as Partial<MeetingView>;
       console.log(

@@ -6,6 +6,7 @@ import type { ArchiveRef } from '../domain/archive-ref';
 import type { Provider } from '../domain/workflow-id';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { BotRequestAbout } from '../domain/meetingbaas/bot-request-about';
+import type { MeetingSnapshot } from '../domain/meeting';
 import type { MeetingView } from '../domain/view';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
@@ -23,6 +24,38 @@ export interface MeetingWorkflowInput {
   watchdog?: WatchdogSettings;
   /** How long and how often a Webex meeting looks for its assets (defaults: DEFAULT_WEBEX_COLLECTION). */
   webex?: WebexCollectionSettings;
+  /**
+   * A new run of a meeting whose workflow had closed (a late final webhook, see MeetingsGateway.deliver):
+   * the closed run's view, which this run goes on from. Unset: a meeting's first run.
+   */
+  resumeFrom?: MeetingView;
+  /**
+   * A run that goes on from the run before it, which continued as new before Temporal's per-execution
+   * limits (see workflows/meeting.ts RUN_BUDGET): everything that run kept. Unset: a meeting's first run.
+   */
+  continued?: MeetingRunState;
+  /** When a run hands over to a new one, over workflows/meeting.ts RUN_BUDGET (tests and recordings). */
+  runBudget?: { signals?: number; historyEvents?: number; historyBytes?: number };
+}
+
+/** What a meeting's workflow run hands to the next when it continues as new: state only, plain data. */
+export interface MeetingRunState {
+  meeting: MeetingSnapshot;
+  /** The search attributes the runs before published (the new run starts with them: no upsert again). */
+  published: { status: string; endedAt: string };
+  removeRequested: boolean;
+  /** Webex: the recordings found, and the `created` webhooks counted (they end a pause in looking). */
+  webexRecordingIds: string[];
+  webexNotified: { recordings: number; transcripts: number };
+  /**
+   * The final-data watchdog: the status it watches and when it started watching it (ms since the epoch), so
+   * that its deadlines count from then and not from the new run's start.
+   */
+  watchdog?: { status: string; sinceMs: number };
+  /** When the meeting stops lingering for late deliveries (ms since the epoch), once it is final. */
+  lingerUntilMs?: number;
+  /** How many runs this meeting had before this one. */
+  runsBefore: number;
 }
 
 /** The meeting settings a workflow started by this service passes on (the ids come from the provider). */

@@ -113,7 +113,7 @@ function archiveLines(view: MeetingView): string[] {
 function timeline(view: MeetingView): string {
   const rows = view.history.slice(-TIMELINE_ROWS);
   if (!rows.length) return '';
-  const earlier = view.history.length - rows.length;
+  const earlier = view.history.length - rows.length + (view.historyOmitted ?? 0);
   return [
     '### Timeline',
     ...(earlier ? [`_${earlier} earlier events not shown (see the \`meeting\` query)._`, ''] : []),

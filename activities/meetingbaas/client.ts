@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { toV2CreateBot, type BotRequest } from '../../domain/meetingbaas/bot-request';
+import { V2_STATUS_CODES } from '../../domain/meetingbaas/v2';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
 import { failureFromResponse } from '../http-failure';
 
@@ -22,7 +23,12 @@ export interface MeetingBaasClientOptions {
 
 /** What the provider's API says about a bot's final data. */
 export type FinalDataAnswer =
-  | { state: 'pending'; detail: string }
+  | {
+      state: 'pending';
+      detail: string;
+      /** Whether the provider shows the bot still in the call (false: it left, the data is not out yet). */
+      inCall: boolean;
+    }
   | { state: 'failed'; code: string; message: string }
   | {
       state: 'ready';
@@ -177,6 +183,7 @@ export class MeetingBaasClient {
         detail: bot.ended_at
           ? 'the bot has left, the recording is not published yet'
           : 'the bot has not left',
+        inCall: !bot.ended_at,
       };
     }
 
@@ -202,7 +209,10 @@ export class MeetingBaasClient {
         message: data.error_message ?? 'Meeting BaaS reports the bot failed',
       };
     }
-    return { state: 'pending', detail: `the bot's status is ${data.status}` };
+    // A status that says the call is over (call_ended, transcribing, …); any other, even unknown: still in.
+    const kind = V2_STATUS_CODES[data.status]?.kind;
+    const left = kind === 'ended' || kind === 'ended_unadmitted';
+    return { state: 'pending', detail: `the bot's status is ${data.status}`, inCall: !left };
   }
 
   /** A freshly signed recording URL from the provider (the v1 answer without its transcript). */

@@ -70,7 +70,13 @@ async function storedBotRequest(archive: FileArchive, requestRef: ArchiveRef): P
 
 /** What the provider's API said when asked for a meeting's final data. */
 export type ReconcileResult =
-  { outcome: 'pending'; detail: string } | { outcome: 'event'; event: ProviderEvent };
+  | {
+      outcome: 'pending';
+      detail: string;
+      /** The provider shows the bot still in the call (false: it left); absent in results of older runs. */
+      inCall?: boolean;
+    }
+  | { outcome: 'event'; event: ProviderEvent };
 
 export function meetingBaasProviderActivities({ archive, meetingBaas }: MeetingBaasProviderDeps) {
   return {
@@ -86,7 +92,8 @@ export function meetingBaasProviderActivities({ archive, meetingBaas }: MeetingB
         receivedAt: new Date().toISOString(),
         source: 'api' as const,
       };
-      if (answer.state === 'pending') return { outcome: 'pending', detail: answer.detail };
+      if (answer.state === 'pending')
+        return { outcome: 'pending', detail: answer.detail, inCall: answer.inCall };
       if (answer.state === 'failed') {
         return {
           outcome: 'event',

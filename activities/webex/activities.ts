@@ -134,6 +134,15 @@ export function webexActivities({ archive, allowedHosts, webex }: WebexActivityD
       return { url, expiresAt: expiryOf(details) ?? new Date(Date.now() + LINK_LIFETIME_MS).toISOString() };
     },
 
+    /**
+     * Where Webex says a meeting instance stands (`GET /meetings/{id}` `state`: `inProgress`, `ended`, …),
+     * for the live watchdog of a meeting whose `ended` webhook may have been lost.
+     */
+    async webexMeetingState({ meetingId }: { meetingId: string }): Promise<{ state?: string }> {
+      const meeting = await webex.meeting(meetingId);
+      return { state: meeting.state };
+    },
+
     /** The meeting's published transcripts (status available). */
     async listWebexTranscripts({ meetingId }: { meetingId: string }): Promise<WebexTranscriptSummary[]> {
       return (await webex.listTranscripts(meetingId)).filter(isAvailable).map((t) => ({
@@ -146,20 +155,25 @@ export function webexActivities({ archive, allowedHosts, webex }: WebexActivityD
 
     /**
      * Archives a transcript as Webex gives it (VTT, TXT) and normalized from its snippets (JSON with
-     * speaker names): `webex/<meetingId>/transcript.{vtt,txt,json}`.
+     * speaker names): `webex/<meetingId>/transcript.{vtt,txt,json}`, or with `named`, a meeting's further
+     * transcript: `webex/<meetingId>/transcript-<transcriptId>.{vtt,txt,json}`.
      */
     async archiveWebexTranscript({
       meetingId,
       transcriptId,
       vttDownloadLink,
       txtDownloadLink,
+      named,
     }: {
       meetingId: string;
       transcriptId: string;
       vttDownloadLink: string;
       txtDownloadLink: string;
+      named?: boolean;
     }): Promise<ArchivedWebexTranscript> {
       checkId(meetingId, 'meeting id');
+      if (named) checkId(transcriptId, 'transcript id');
+      const base = named ? `webex/${meetingId}/transcript-${transcriptId}` : `webex/${meetingId}/transcript`;
       const ctx = Context.current();
       const vtt = await webex.downloadTranscript(transcriptId, vttDownloadLink, 'vtt');
       ctx.heartbeat({ step: 'vtt' });
@@ -168,10 +182,10 @@ export function webexActivities({ archive, allowedHosts, webex }: WebexActivityD
       const snippets = await webex.listSnippets(transcriptId, (n) => ctx.heartbeat({ step: 'snippets', n }));
       const transcript = snippetsToTranscript(snippets);
       const files = {
-        vtt: await archive.putBytes(`webex/${meetingId}/transcript.vtt`, vtt),
-        txt: await archive.putBytes(`webex/${meetingId}/transcript.txt`, txt),
+        vtt: await archive.putBytes(`${base}.vtt`, vtt),
+        txt: await archive.putBytes(`${base}.txt`, txt),
       };
-      const ref = await archive.putJson(`webex/${meetingId}/transcript.json`, {
+      const ref = await archive.putJson(`${base}.json`, {
         provider: 'webex',
         externalId: meetingId,
         transcriptId,

@@ -61,11 +61,12 @@ export function recordingWithLinks(m: WebexMeeting, r: WebexRecording, links: Di
 }
 
 /** `apiBase`: `<sim>/webex/v1` (or Webex's own), where the download links point. */
-export function transcriptObject(m: WebexMeeting, apiBase: string) {
+/** One of the meeting's transcripts (default: its first) as Webex lists it. */
+export function transcriptObject(m: WebexMeeting, apiBase: string, transcriptId = m.transcriptId) {
   const link = (format: 'vtt' | 'txt') =>
-    `${apiBase}/meetingTranscripts/${encodeURIComponent(m.transcriptId)}/download?meetingId=${encodeURIComponent(m.meetingId)}&format=${format}`;
+    `${apiBase}/meetingTranscripts/${encodeURIComponent(transcriptId)}/download?meetingId=${encodeURIComponent(m.meetingId)}&format=${format}`;
   return {
-    id: m.transcriptId,
+    id: transcriptId,
     siteUrl: SIM_WEBEX_SITE,
     startTime: new Date(m.startMs + 5000).toISOString(),
     meetingTopic: m.title,

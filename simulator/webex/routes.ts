@@ -1,10 +1,11 @@
 // The simulator's Webex: the REST API under /webex/v1 (api.ts), recording files behind expiring direct
 // links, and /sim/webex/* to script meetings, publish their assets and send their signed webhooks.
 import { Router } from 'express';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { contentChunks } from '../content';
+import { contentChunks, contentSha256 } from '../content';
 import { checkPresigned, presign } from '../presign';
 import { webexApiRouter } from './api';
 import { WebexTokens } from './auth';
@@ -58,6 +59,15 @@ export interface WebexSendOptions extends Omit<WebexWebhookOptions, 'targetUrl' 
 }
 
 const publishSchema = z.object({ asset: z.enum(['recordings', 'transcript']) });
+const recordingSchema = z.object({
+  bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 1024 ** 3)
+    .default(256 * 1024),
+  durationSeconds: z.number().int().min(1).default(60),
+});
 const webhookSchema = z.object({
   resource: webexResourceSchema,
   event: webexEventSchema,
@@ -131,6 +141,35 @@ export class WebexSim {
     else m.transcriptPublished = true;
   }
 
+  /**
+   * Webex publishes one more recording of the meeting, after the others (the host recorded again, or Webex
+   * was slow with one file): listed from now on, with the meeting's other recordings.
+   */
+  addRecording(
+    meetingId: string,
+    input: z.input<typeof recordingSchema> = {},
+  ): { id: string; bytes: number; sha256: string } {
+    const m = this.meeting(meetingId);
+    const { bytes, durationSeconds } = recordingSchema.parse(input);
+    const last = m.recordings.at(-1);
+    const recordedAtMs = last ? last.recordedAtMs + (last.durationSeconds + 60) * 1000 : m.startMs + 30_000;
+    const id = randomBytes(16).toString('hex');
+    const recording = { id, bytes, durationSeconds, sha256: contentSha256(id, bytes), recordedAtMs };
+    m.recordings.push(recording);
+    m.recordingsPublished = true;
+    return { id, bytes, sha256: recording.sha256 };
+  }
+
+  /** Webex publishes one more transcript of the meeting (listed after the first, which shows too from now on). */
+  addTranscript(meetingId: string): { id: string } {
+    const m = this.meeting(meetingId);
+    const id = `${randomUUID()}_M_${m.meetingSeriesId}`;
+    m.laterTranscriptIds.push(id);
+    m.transcript = true;
+    m.transcriptPublished = true;
+    return { id };
+  }
+
   /** GET /recordings: a listing that names a meeting counts towards publishing its recordings. */
   listRecordings(meetingId?: string): object[] {
     const all = [...this.meetings.values()];
@@ -154,11 +193,19 @@ export class WebexSim {
       if (m.transcriptListings < m.transcriptAfterListings) m.transcriptListings++;
       else m.transcriptPublished = true;
     }
-    return named.filter((m) => m.transcriptPublished).map((m) => transcriptObject(m, this.apiUrl));
+    return named
+      .filter((m) => m.transcriptPublished)
+      .flatMap((m) =>
+        [m.transcriptId, ...m.laterTranscriptIds].map((id) => transcriptObject(m, this.apiUrl, id)),
+      );
   }
 
   publishedTranscript(transcriptId: string): WebexMeeting | undefined {
-    return [...this.meetings.values()].find((m) => m.transcriptId === transcriptId && m.transcriptPublished);
+    return [...this.meetings.values()].find(
+      (m) =>
+        (m.transcriptId === transcriptId || m.laterTranscriptIds.includes(transcriptId)) &&
+        m.transcriptPublished,
+    );
   }
 
   private publishedRecording(recordingId: string): { m: WebexMeeting; r: WebexRecording } | undefined {
@@ -288,6 +335,19 @@ export class WebexSim {
           .json({ error: 'invalid_payload', message: z.prettifyError(parsed.error) });
       this.publish(req.params.meetingId, parsed.data.asset);
       res.json(webexScenarioResult(this.meeting(req.params.meetingId)));
+    });
+    router.post('/sim/webex/meetings/:meetingId/recordings', (req, res) => {
+      if (!this.meetings.has(req.params.meetingId)) return void res.status(404).json({ error: 'not_found' });
+      const parsed = recordingSchema.safeParse(req.body ?? {});
+      if (!parsed.success)
+        return void res
+          .status(400)
+          .json({ error: 'invalid_payload', message: z.prettifyError(parsed.error) });
+      res.status(201).json(this.addRecording(req.params.meetingId, parsed.data));
+    });
+    router.post('/sim/webex/meetings/:meetingId/transcripts', (req, res) => {
+      if (!this.meetings.has(req.params.meetingId)) return void res.status(404).json({ error: 'not_found' });
+      res.status(201).json(this.addTranscript(req.params.meetingId));
     });
     router.post('/sim/webex/meetings/:meetingId/webhooks', async (req, res) => {
       if (!this.meetings.has(req.params.meetingId)) return void res.status(404).json({ error: 'not_found' });

@@ -70,6 +70,8 @@ export interface WebexMeeting {
   endMs: number;
   recordings: WebexRecording[];
   transcriptId: string;
+  /** Transcripts Webex published after the first (WebexSim.addTranscript), listed after it. */
+  laterTranscriptIds: string[];
   transcript: boolean;
   snippets: number;
   participants: number;
@@ -134,6 +136,7 @@ export function createWebexMeeting(input: WebexScenarioInput, nowMs: number): We
     endMs,
     recordings,
     transcriptId: `${randomUUID()}_M_${meetingSeriesId}`,
+    laterTranscriptIds: [],
     transcript: s.transcript,
     snippets: s.snippets,
     participants: s.participants,
