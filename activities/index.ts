@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ARCHIVE_ERRNO_WORDING, isArchiveErrno } from '../domain/failures';
 import { redactUrlsInText } from '../domain/redact';
 import type { FileArchive } from '../platform/archive';
 import type { MeetingBaasClient } from './meetingbaas/client';
@@ -33,6 +35,22 @@ function scrubbed(err: unknown, depth = 0): unknown {
   return err;
 }
 
+/**
+ * A write to the archive that failed for a reason that passes (full, read-only, no permission, I/O: Node's
+ * errno, domain/failures.ts ARCHIVE_ERRNO_WORDING) as a retryable `ArchiveUnavailable` failure naming the
+ * errno: never a verdict on the asset.
+ */
+export function archiveFailure(err: unknown): unknown {
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  if (!isArchiveErrno(code) || err instanceof ApplicationFailure) return err;
+  return ApplicationFailure.create({
+    message: `the archive cannot be written: ${ARCHIVE_ERRNO_WORDING[code]} (${code}): ${(err as Error).message}`,
+    type: 'ArchiveUnavailable',
+    details: [{ errno: code }],
+    cause: err as Error,
+  });
+}
+
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
 function withScrubbedFailures<T extends Record<string, AnyActivity>>(activities: T): T {
@@ -42,7 +60,7 @@ function withScrubbedFailures<T extends Record<string, AnyActivity>>(activities:
       try {
         return await activity(...args);
       } catch (err) {
-        throw scrubbed(err);
+        throw scrubbed(archiveFailure(err));
       }
     };
   }

@@ -18,6 +18,7 @@ import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
 import { redactMeetingUrl, redactView } from '../domain/redact';
 import type { MeetingView } from '../domain/view';
+import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
 import { FileArchive } from '../platform/archive';
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   lingerSeconds: number;
   watchdog?: WatchdogSettings;
   webex?: WebexCollectionSettings;
+  /** How a transiently failing asset is retried (default: DEFAULT_ASSET_RETRY; tests shorten it). */
+  assetRetry?: AssetRetrySettings;
   /** How long POST /bots waits for the provider before answering 202. */
   botRequestTimeoutMs?: number;
   /**
@@ -203,6 +206,7 @@ export class MeetingsGateway {
       lingerSeconds: this.options.lingerSeconds,
       watchdog: this.options.watchdog,
       webex: this.options.webex,
+      ...(this.options.assetRetry ? { assetRetry: this.options.assetRetry } : {}),
     };
   }
 

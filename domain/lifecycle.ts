@@ -31,6 +31,7 @@ export const LIFECYCLE_EVENTS = [
   'collect', // internal: start looking for the assets the provider publishes on its own (Webex, after ended)
   'collected', // internal: every asset archived or marked unavailable
   'collection_failed', // internal: nothing could be collected, for a reason retrying cannot fix
+  'nothing_archived', // internal: collection is over and no asset at all was archived (`no_assets`)
   'gave_up', // internal: a live meeting never ended before the meeting deadline (watchdog, `no_end`)
   'unknown', // a code this service does not know: recorded, never moves the state
 ] as const;
@@ -86,7 +87,12 @@ export const TRANSITIONS: Readonly<Record<MeetingStatus, Row>> = {
     asset_published: 'ended',
     collect: 'collecting',
   },
-  collecting: { collected: 'completed', collection_failed: 'failed', asset_published: 'collecting' },
+  collecting: {
+    collected: 'completed',
+    collection_failed: 'failed',
+    nothing_archived: 'failed',
+    asset_published: 'collecting',
+  },
   completed: {},
   failed: {},
 };
@@ -135,6 +141,8 @@ export function showsBotWasIn(evidence: PresenceEvidence | undefined): boolean {
 }
 
 export const BOT_NOT_ADMITTED = 'bot_not_admitted';
+/** Collection is over and not one asset (recording, transcript, participants) was archived. */
+export const NO_ASSETS = 'no_assets';
 
 function notAdmitted(admission: Admission): { code: string; message: string } {
   const why =

@@ -9,6 +9,7 @@ import {
   decide,
   lateCollection,
   movesForward,
+  NO_ASSETS,
   type Admission,
   type LifecycleEvent,
   type MeetingStatus,
@@ -69,13 +70,17 @@ export interface MeetingSnapshot {
  *   said was refused, failed at once when its final data came);
  * - late-final-data-collected: a final-data event after the meeting is final is collected (see
  *   lifecycle.ts lateCollection: `failed` for want of final data revives, a `completed` Webex meeting
- *   collects one more asset); before: recorded only.
+ *   collects one more asset); before: recorded only;
+ * - transient-not-verdict: a meeting whose collection archived nothing at all (recording, transcript and
+ *   participants all missing) ends `failed` `no_assets` (lifecycle.ts `nothing_archived`); before:
+ *   `completed`. (The same patch makes the workflows retry transient failures until the asset's deadline.)
  */
 export const MEETING_RULES = [
   'provider-time-evidence',
   'late-events-move-forward',
   'never-admitted-never-completed',
   'late-final-data-collected',
+  'transient-not-verdict',
 ] as const;
 export type MeetingRule = (typeof MEETING_RULES)[number];
 
@@ -343,8 +348,18 @@ export class Meeting {
     const assets = [this.view.recording, this.view.transcript, this.view.participants];
     if (assets.some((a) => a?.status === 'pending')) return;
     const state = { status: this.view.status, admission: this.admission };
-    const decision = decide(state, result.failure ? 'collection_failed' : 'collected', this.presence());
+    let decision = decide(state, result.failure ? 'collection_failed' : 'collected', this.presence());
     if (!decision.applied) return;
+    // Nothing archived is no completion (a bot never admitted keeps its own failure, bot_not_admitted).
+    if (
+      !result.failure &&
+      !decision.failure &&
+      this.nothingArchived &&
+      this.applies('transient-not-verdict')
+    ) {
+      const none = decide(state, 'nothing_archived');
+      if (none.applied) decision = { ...none, failure: noAssets(this.view) };
+    }
     let { next, failure } = decision;
     if (failure?.code === BOT_NOT_ADMITTED && !this.applies('never-admitted-never-completed')) {
       next = { status: 'completed', admission: next.admission };
@@ -354,6 +369,23 @@ export class Meeting {
     this.view.status = next.status;
     if (result.failure) this.view.error = result.failure;
     else if (failure) this.view.error = failure;
+  }
+
+  /** Not one asset (recording, transcript, participants) is archived: an internal fact of collection. */
+  get nothingArchived(): boolean {
+    const { recording, transcript, participants } = this.view;
+    return ![recording, transcript, participants].some((a) => a?.status === 'archived');
+  }
+
+  /**
+   * An asset still pending is being retried after a transient failure (the workflow says why and until
+   * when): its view shows it, undefined clears it. Changes nothing else.
+   */
+  retrying(asset: 'recording' | 'transcript' | 'participants', note: string | undefined): void {
+    const view = this.view[asset];
+    if (view?.status !== 'pending') return;
+    if (note === undefined) delete view.reason;
+    else view.reason = note;
   }
 
   /** What the collected data says about the bot having been in the call. */
@@ -434,6 +466,17 @@ export class Meeting {
     history.splice(first, omitted);
     this.view.historyOmitted = (this.view.historyOmitted ?? 0) + omitted;
   }
+}
+
+/** The `no_assets` failure: why each asset is missing, as the view says. */
+function noAssets(view: MeetingView): { code: string; message: string } {
+  const why = (['recording', 'transcript', 'participants'] as const)
+    .filter((a) => view[a])
+    .map((a) => `${a}: ${view[a]?.reason ?? view[a]?.status}`);
+  return {
+    code: NO_ASSETS,
+    message: `nothing could be archived${why.length ? ` (${why.join('; ')})` : ''}`,
+  };
 }
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -126,7 +126,11 @@ const configSchema = z
       .int()
       .min(1)
       .default(DEFAULT_WATCHDOG.finalDataTimeoutSeconds),
-    /** After the call ended, when to give up on the final data (the meeting fails `final_event_missing`). */
+    /**
+     * After the call ended, when to give up on the final data (the meeting fails `final_event_missing`); and
+     * after a Meeting BaaS meeting's collection started, until when an asset that fails for a transient
+     * reason (domain/failures.ts) is retried before it is marked `unavailable`.
+     */
     FINAL_DATA_DEADLINE_SECONDS: z.coerce
       .number()
       .int()

@@ -8,6 +8,7 @@ import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import type { BotRequestAbout } from '../domain/meetingbaas/bot-request-about';
 import type { MeetingSnapshot } from '../domain/meeting';
 import type { MeetingView } from '../domain/view';
+import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
 
@@ -24,6 +25,11 @@ export interface MeetingWorkflowInput {
   watchdog?: WatchdogSettings;
   /** How long and how often a Webex meeting looks for its assets (defaults: DEFAULT_WEBEX_COLLECTION). */
   webex?: WebexCollectionSettings;
+  /**
+   * How an asset that fails for a transient reason is tried again until its deadline (defaults:
+   * DEFAULT_ASSET_RETRY; tests shorten them).
+   */
+  assetRetry?: AssetRetrySettings;
   /**
    * A new run of a meeting whose workflow had closed (a late final webhook, see MeetingsGateway.deliver):
    * the closed run's view, which this run goes on from. Unset: a meeting's first run.

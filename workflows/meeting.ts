@@ -21,6 +21,7 @@ import {
 import { reasonOf } from './failure';
 import {
   collectMeetingBaas,
+  type AssetRetryHooks,
   reconcileMeetingBaas,
   refreshMeetingBaasRecordingUrl,
   removeMeetingBaasBot,
@@ -357,7 +358,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     if (handedOver) return await handOver();
   }
   if (input.provider === 'meetingbaas' && meeting.status === 'collecting') {
-    await collectMeetingBaas(meeting);
+    await collectMeetingBaas(meeting, assetRetryHooks());
     publish();
   }
 
@@ -385,7 +386,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         lingerUntilMs = undefined;
         if (meeting.view.provider === 'webex')
           await collectAnnouncedWebexAssets(meeting, input.webex ?? DEFAULT_WEBEX_COLLECTION, webexHooks);
-        else await collectMeetingBaas(meeting);
+        else await collectMeetingBaas(meeting, assetRetryHooks());
         publish();
         // Nothing this run can collect (no final data to work from): the view says so.
         if (meeting.status === 'collecting') return;
@@ -399,6 +400,19 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       );
       if (!reopened) return;
     }
+  }
+
+  /**
+   * Meeting BaaS assets: retried until FINAL_DATA_DEADLINE_SECONDS after their collection started (the
+   * recording URL is refreshed through the provider, so only the provider keeping the data bounds it).
+   */
+  function assetRetryHooks(): AssetRetryHooks {
+    return {
+      deadlineSeconds: watchdogSettingsOf(input.watchdog).finalDataDeadlineSeconds,
+      settings: input.assetRetry,
+      showWaiting,
+      changed: publish,
+    };
   }
 
   /** How long the linger goes on: what is left of the one the run before started, else all of it. */
@@ -453,6 +467,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         webexRecordingIds = ids;
       },
       showWaiting,
+      input.assetRetry,
     );
     publish();
     // Until the deadline, recordings and transcripts Webex publishes later are collected too.

@@ -1,9 +1,11 @@
 // Collection of a Meeting BaaS meeting once its final data is announced.
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { StoredRecordingUrl } from '../activities/meetingbaas/provider';
+import { DEFAULT_ASSET_RETRY, type AssetRetrySettings } from '../domain/asset-retry';
 import type { Meeting } from '../domain/meeting';
 import type { RecordingView, TranscriptView } from '../domain/view';
+import { retryUntilDeadline, TRANSIENT_PATCH, type Retried } from './asset-retry';
 import { reasonOf } from './failure';
 
 // An expired URL is refreshed inside the activity, so retrying is worth it for as long as the provider keeps
@@ -64,10 +66,46 @@ export const removeMeetingBaasBot = (botId: string) =>
     [{ botId }],
   );
 
-export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
+/** How an asset is retried until its deadline (runs since TRANSIENT_PATCH), and where it is told. */
+export interface AssetRetryHooks {
+  /** The asset's deadline, in seconds after the collection started (FINAL_DATA_DEADLINE_SECONDS). */
+  deadlineSeconds: number;
+  settings?: AssetRetrySettings;
+  /** What an asset is retried for, for the UI's current details (undefined: nothing any more). */
+  showWaiting: (topic: string, note: string | undefined) => void;
+  /** The view changed (an asset's retry reason): publish it. */
+  changed: () => void;
+}
+
+export async function collectMeetingBaas(meeting: Meeting, hooks: AssetRetryHooks): Promise<void> {
   const final = meeting.finalData;
   const botId = meeting.view.externalId;
   if (!final) return;
+  // Since TRANSIENT_PATCH a transient failure is retried until the deadline; before, one call was a verdict.
+  const untilDeadline = patched(TRANSIENT_PATCH);
+  const deadlineMs = Date.now() + hooks.deadlineSeconds * 1000;
+  const settings = hooks.settings ?? DEFAULT_ASSET_RETRY;
+  const retried = <T>(
+    asset: 'recording' | 'transcript',
+    round: (options: { scheduleToCloseTimeout: number; retry: { maximumAttempts: number } }) => Promise<T>,
+  ): Promise<Retried<T>> =>
+    retryUntilDeadline(
+      asset,
+      deadlineMs,
+      settings,
+      (leftMs) =>
+        round({ scheduleToCloseTimeout: leftMs, retry: { maximumAttempts: settings.attemptsPerRound } }),
+      (note) => {
+        meeting.retrying(asset, note);
+        hooks.showWaiting(asset, note);
+        hooks.changed();
+      },
+    );
+  /** Why an asset is missing, from a failure that ended its retries. */
+  const given = (what: string, r: Extract<Retried<unknown>, { ok: false }>) =>
+    r.late
+      ? `${what} (still failing at the deadline, ${new Date(deadlineMs).toISOString()}): ${r.failure.reason}`
+      : `${what}: ${r.failure.reason}`;
 
   const recording = async (): Promise<RecordingView | undefined> => {
     if (meeting.view.recording?.status !== 'pending' || !final.recording?.url) return undefined;
@@ -79,18 +117,23 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
       : final.recording.redacted
         ? {}
         : { url: final.recording.url };
-    try {
-      const archive = await archiveRecording.executeWithOptions(
-        { summary: `Download the recording of meetingbaas:${botId} into the archive` },
-        [
-          {
-            provider: 'meetingbaas',
-            externalId: botId,
-            ...source,
-            urlExpiresAt: final.recording.urlExpiresAt,
-          },
-        ],
+    const summary = `Download the recording of meetingbaas:${botId} into the archive`;
+    const input = {
+      provider: 'meetingbaas' as const,
+      externalId: botId,
+      ...source,
+      urlExpiresAt: final.recording.urlExpiresAt,
+    };
+    if (untilDeadline) {
+      const r = await retried('recording', (options) =>
+        archiveRecording.executeWithOptions({ summary, ...options }, [input]),
       );
+      return r.ok
+        ? { ...base, status: 'archived', archive: r.value }
+        : { ...base, status: 'unavailable', reason: given('download failed', r) };
+    }
+    try {
+      const archive = await archiveRecording.executeWithOptions({ summary }, [input]);
       return { ...base, status: 'archived', archive };
     } catch (err) {
       return { ...base, status: 'unavailable', reason: `download failed: ${reasonOf(err)}` };
@@ -99,11 +142,18 @@ export async function collectMeetingBaas(meeting: Meeting): Promise<void> {
 
   const transcript = async (): Promise<TranscriptView | undefined> => {
     if (meeting.view.transcript?.status !== 'pending' || !final.payloadRef) return undefined;
-    try {
-      const result = await archiveMeetingBaasTranscript.executeWithOptions(
-        { summary: `Normalise and archive the transcript of meetingbaas:${botId}` },
-        [{ botId, payloadRef: final.payloadRef }],
+    const summary = `Normalise and archive the transcript of meetingbaas:${botId}`;
+    const input = { botId, payloadRef: final.payloadRef };
+    if (untilDeadline) {
+      const r = await retried('transcript', (options) =>
+        archiveMeetingBaasTranscript.executeWithOptions({ summary, ...options }, [input]),
       );
+      return r.ok
+        ? { status: 'archived', ...r.value }
+        : { status: 'unavailable', reason: given('transcript could not be archived', r) };
+    }
+    try {
+      const result = await archiveMeetingBaasTranscript.executeWithOptions({ summary }, [input]);
       return { status: 'archived', ...result };
     } catch (err) {
       return { status: 'unavailable', reason: `transcript could not be archived: ${reasonOf(err)}` };

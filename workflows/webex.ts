@@ -5,6 +5,7 @@ import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { WebexRecordingSummary, WebexTranscriptSummary } from '../activities/webex/activities';
 import type { ProviderEvent } from '../domain/events';
+import { DEFAULT_ASSET_RETRY, type AssetRetrySettings } from '../domain/asset-retry';
 import type { Meeting } from '../domain/meeting';
 import { redactUrlsInText } from '../domain/redact';
 import type { ParticipantsView, RecordingPart, RecordingView, TranscriptView } from '../domain/view';
@@ -13,6 +14,7 @@ import {
   notPublishedReason,
   type WebexCollectionSettings,
 } from '../domain/webex/collection';
+import { retryOrThrow, TRANSIENT_PATCH } from './asset-retry';
 import { isPermanent, reasonOf } from './failure';
 
 // Questions to Webex's API: 429/423 wait as Retry-After says, 5xx back off, 401/403/404 are not retried.
@@ -90,15 +92,28 @@ async function lookUntilPublished<T>(
 
 const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
 
+/** Activity options of one round (see workflows/asset-retry.ts). */
+type RoundOptions = { scheduleToCloseTimeout?: number; retry?: { maximumAttempts: number } };
+/** How an asset's activity is called: once (its failure a verdict), or retried until the asset's deadline. */
+type Through = <T>(
+  asset: 'recording' | 'transcript' | 'participants',
+  topic: string,
+  call: (options: RoundOptions) => Promise<T>,
+) => Promise<T>;
+const once: Through = (_asset, _topic, call) => call({});
+
 /** One recording file into the archive; a failed download is a part `unavailable` with its reason. */
 async function archiveRecordingPart(
   meetingId: string,
   id: string,
+  through: Through = once,
 ): Promise<RecordingPart & { expiresAt?: string }> {
   try {
-    const { durationSeconds, linkExpiresAt, ...archive } = await archiveWebexRecording.executeWithOptions(
-      { summary: `Download recording ${id} of webex:${meetingId} into the archive` },
-      [{ meetingId, recordingId: id }],
+    const summary = `Download recording ${id} of webex:${meetingId} into the archive`;
+    const { durationSeconds, linkExpiresAt, ...archive } = await through(
+      'recording',
+      `recording ${id}`,
+      (o) => archiveWebexRecording.executeWithOptions({ summary, ...o }, [{ meetingId, recordingId: id }]),
     );
     return { id, status: 'archived', archive, durationSeconds, expiresAt: linkExpiresAt };
   } catch (err) {
@@ -116,9 +131,27 @@ export async function collectWebex(
   published: PublishedCounters,
   onRecordingIds: (ids: string[]) => void,
   showWaiting: ShowWaiting,
+  assetRetry?: AssetRetrySettings,
 ): Promise<{ deadlineMs: number }> {
   const meetingId = meeting.view.externalId;
   const deadlineMs = Date.now() + settings.assetDeadlineSeconds * 1000;
+  // Since TRANSIENT_PATCH a transient failure is retried until the asset deadline; before, one call was a
+  // verdict.
+  const retry = assetRetry ?? DEFAULT_ASSET_RETRY;
+  const through: Through = wf.patched(TRANSIENT_PATCH)
+    ? (asset, topic, call) =>
+        retryOrThrow(
+          topic,
+          deadlineMs,
+          retry,
+          (leftMs) =>
+            call({ scheduleToCloseTimeout: leftMs, retry: { maximumAttempts: retry.attemptsPerRound } }),
+          (note) => {
+            meeting.retrying(asset, note);
+            showWaiting(topic, note);
+          },
+        )
+    : once;
 
   const recording = async (): Promise<Outcome<RecordingView>> => {
     let listed;
@@ -149,7 +182,7 @@ export async function collectWebex(
         },
       };
     onRecordingIds(listed.map((r) => r.id));
-    const parts = await Promise.all(listed.map(({ id }) => archiveRecordingPart(meetingId, id)));
+    const parts = await Promise.all(listed.map(({ id }) => archiveRecordingPart(meetingId, id, through)));
     const archived = parts.filter((p) => p.status === 'archived');
     const failed = parts.filter((p) => p.status !== 'archived');
     const view: RecordingView = {
@@ -186,16 +219,16 @@ export async function collectWebex(
             reason: notPublishedReason('transcript', settings.assetDeadlineSeconds),
           },
         };
-      const archived = await archiveWebexTranscript.executeWithOptions(
-        { summary: `Download transcript ${first.id} of webex:${meetingId} (VTT and TXT) into the archive` },
-        [
+      const summary = `Download transcript ${first.id} of webex:${meetingId} (VTT and TXT) into the archive`;
+      const archived = await through('transcript', 'transcript', (o) =>
+        archiveWebexTranscript.executeWithOptions({ summary, ...o }, [
           {
             meetingId,
             transcriptId: first.id,
             vttDownloadLink: first.vttDownloadLink,
             txtDownloadLink: first.txtDownloadLink,
           },
-        ],
+        ]),
       );
       return { view: { status: 'archived', ...archived, id: first.id } };
     } catch (err) {
@@ -208,9 +241,9 @@ export async function collectWebex(
 
   const participants = async (): Promise<Outcome<ParticipantsView>> => {
     try {
-      const archived = await archiveWebexParticipants.executeWithOptions(
-        { summary: `Download the participant list of webex:${meetingId} into the archive` },
-        [{ meetingId }],
+      const summary = `Download the participant list of webex:${meetingId} into the archive`;
+      const archived = await through('participants', 'participants', (o) =>
+        archiveWebexParticipants.executeWithOptions({ summary, ...o }, [{ meetingId }]),
       );
       return { view: { status: 'archived', ...archived } };
     } catch (err) {

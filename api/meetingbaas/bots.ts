@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { classifyFailure } from '../../domain/failures';
 import { externalIdSchema } from '../../domain/ids';
 import { redactMeetingUrl } from '../../domain/redact';
 import { botRequestSchema, type BotRequest } from '../../domain/meetingbaas/bot-request';
@@ -32,11 +33,16 @@ export function botRequestKey(request: BotRequest, header: string | undefined): 
   return `body:${createHash('sha256').update(JSON.stringify(withoutSecrets)).digest('hex').slice(0, 40)}`;
 }
 
+/** The answer to a refused request, as the one failure table (domain/failures.ts) classifies its type. */
 function sendRefusal(res: Response, err: RequestRefusedError): void {
-  if (err.type === 'ProviderNotConfigured')
-    return sendError(res, 503, 'provider_not_configured', err.message);
-  if (err.type && /^Http4\d\d$/.test(err.type)) return sendError(res, 422, 'provider_rejected', err.message);
-  sendError(res, 502, 'provider_unavailable', err.message);
+  const failure = classifyFailure(err.type);
+  const code =
+    failure.verdict === 'config'
+      ? 'provider_not_configured'
+      : failure.retryable
+        ? 'provider_unavailable'
+        : 'provider_rejected';
+  sendError(res, failure.httpStatus, code, err.message);
 }
 
 export function botRoutes(gateway: MeetingsGateway): Router {

@@ -15,6 +15,7 @@ import type { WebexClientOptions } from '../../activities/webex/client';
 import { createApp } from '../../api/app';
 import { MeetingsGateway } from '../../api/temporal-gateway';
 import type { MeetingView } from '../../domain/view';
+import type { AssetRetrySettings } from '../../domain/asset-retry';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../../domain/webex/collection';
 import { FileArchive } from '../../platform/archive';
@@ -132,6 +133,10 @@ export interface StackOptions {
   webexAutoRecord?: boolean;
   /** API_TOKENS of the API (default: API_TOKENS above); null: not configured. */
   apiTokens?: readonly ApiToken[] | null;
+  /** How a transiently failing asset is retried (tests shorten the pauses). */
+  assetRetry?: AssetRetrySettings;
+  /** The archive of the API and the worker, made for its directory (tests inject write failures). */
+  archive?: (dir: string) => FileArchive;
   /** The API's logger, which also gets the worker's lines (SDK, workflows, activities) while the stack runs. */
   log?: Logger;
 }
@@ -140,7 +145,7 @@ export async function startStack(options: StackOptions = {}) {
   const address = options.address ?? temporalAddress();
   const taskQueue = `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
-  const archive = new FileArchive(archiveDir);
+  const archive = options.archive ? options.archive(archiveDir) : new FileArchive(archiveDir);
   const sim = await new Simulator({
     meetingBaasApiKey: API_KEY,
     meetingBaasWebhookSecret: WEBHOOK_SECRET,
@@ -168,6 +173,7 @@ export async function startStack(options: StackOptions = {}) {
     watchdog: { ...DEFAULT_WATCHDOG, ...options.watchdog },
     botRequestTimeoutMs: options.botRequestTimeoutMs,
     webex: { ...DEFAULT_WEBEX_COLLECTION, ...options.webex },
+    assetRetry: options.assetRetry,
     archive,
   });
   const app = createApp({

@@ -6,14 +6,21 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { visibilityQuery } from '../../client/temporal-reads';
 import { MEETING_HISTORY_LIMITS } from '../../domain/meeting';
 import { MeetingProviderKey, MeetingStatusKey } from '../../workflows/definitions';
-import { API_KEY, eventually, startStack, viewWhenOn, type Stack } from '../helpers/stack';
+import { startEphemeralTemporal } from '../helpers/ephemeral-temporal';
+import { API_KEY, eventually, quietRuntime, startStack, viewWhenOn, type Stack } from '../helpers/stack';
 
+// A Temporal dev server of its own: the storm saturates the one it talks to, and the other test files
+// running beside it share the global one.
+let temporal: Awaited<ReturnType<typeof startEphemeralTemporal>>['env'];
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  quietRuntime(); // before the test server's environment installs a runtime of its own
+  temporal = (await startEphemeralTemporal()).env;
+  stack = await startStack({ address: temporal.address });
 });
 afterAll(async () => {
   await stack?.stop();
+  await temporal?.teardown();
 });
 
 const viewWhen = viewWhenOn(() => stack);
@@ -57,15 +64,27 @@ test('10,500 deliveries to one meeting: all answered 200, continued as new, comp
 
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
   const statuses = new Map<number, number>();
+  // As a provider does: a 503 (Temporal did not take the signal within the API's deadline, nothing stored)
+  // is sent again a moment later. A handover to a new run can hold deliveries for about a second, longer
+  // on a loaded machine; what must never happen is the old failure, 503 for good.
+  let retried = 0;
   const post = async (body: Body) => {
-    const res = await undiciFetch(stack.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': API_KEY },
-      body: JSON.stringify(body),
-      dispatcher: agent,
-    });
-    await res.arrayBuffer();
-    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    for (let attempt = 1; ; attempt++) {
+      const res = await undiciFetch(stack.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-meeting-baas-api-key': API_KEY },
+        body: JSON.stringify(body),
+        dispatcher: agent,
+      });
+      await res.arrayBuffer();
+      if (res.status === 503 && attempt < 5) {
+        retried++;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+        continue;
+      }
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      return;
+    }
   };
   const started = Date.now();
   try {
@@ -82,6 +101,8 @@ test('10,500 deliveries to one meeting: all answered 200, continued as new, comp
   }
   const seconds = (Date.now() - started) / 1000;
   expect(Object.fromEntries(statuses)).toEqual({ 200: TOTAL });
+  // Retries are rare: a few around each handover at most (none at all on an idle machine).
+  expect(retried).toBeLessThan(TOTAL / 100);
 
   const done = await viewWhen(botId, (v) => v.status === 'completed' || v.status === 'failed', 60_000);
   expect(done.status).toBe('completed');
@@ -133,5 +154,7 @@ test('10,500 deliveries to one meeting: all answered 200, continued as new, comp
     (ids) => ids.length === 1 && ids[0] === description.runId,
   );
   expect(listed).toEqual([description.runId]);
-  console.log(`${TOTAL} deliveries in ${seconds.toFixed(1)} s; ${runs} runs`);
+  console.log(
+    `${TOTAL} deliveries in ${seconds.toFixed(1)} s; ${runs} runs; ${retried} sent again after a 503`,
+  );
 }, 120_000);

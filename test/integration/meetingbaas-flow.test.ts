@@ -192,11 +192,14 @@ test('a recording on a host outside DOWNLOAD_ALLOWED_HOSTS is never fetched', as
     }),
   });
   expect(res.status).toBe(200);
-  const done = await viewWhen(botId, (v) => v.status === 'completed');
+  // A refusal for good (not retried), and with no transcript nothing at all is archived: failed no_assets.
+  const done = await viewWhen(botId, (v) => v.status === 'completed' || v.status === 'failed');
   expect(done.recording).toMatchObject({
     status: 'unavailable',
     reason: expect.stringMatching(/DOWNLOAD_ALLOWED_HOSTS/),
   });
+  expect(done.status).toBe('failed');
+  expect(done.error?.code).toBe('no_assets');
 });
 
 test('the meeting query answers through a Temporal client too', async () => {

@@ -57,8 +57,11 @@ test('an expired URL the provider cannot replace: recording unavailable with the
     data: { bot_id: botId, mp4: stack.sim.meetingBaas.recordingUrl(known.botId, 0), speakers: [] },
   });
   expect(res.status).toBe(200);
-  const done = await viewWhen(botId, (v) => v.status === 'completed');
+  // A verdict at once (404), and with no transcript nothing at all is archived: failed no_assets.
+  const done = await viewWhen(botId, (v) => v.status === 'completed' || v.status === 'failed');
   expect(done.recording).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/404/) });
+  expect(done.status).toBe('failed');
+  expect(done.error?.code).toBe('no_assets');
 });
 
 describe('the refreshRecordingUrl Update', () => {

@@ -24,22 +24,22 @@ type Cell = MeetingStatus | null;
 const COLUMNS: readonly LifecycleEvent[] = [
   'scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused',
   'ended', 'ended_unadmitted', 'final_data', 'final_failure', 'asset_published', 'collect', 'collected',
-  'collection_failed', 'gave_up', 'unknown',
+  'collection_failed', 'nothing_archived', 'gave_up', 'unknown',
 ];
 
 /* prettier-ignore */
 const MATRIX: Record<MeetingStatus, readonly Cell[]> = {
-  //            scheduled    joining    waiting_room    in_call    recording    paused    ended    ended_unadm  final_data    final_failure asset_publ    collect       collected    coll_failed gave_up    unknown
-  scheduled:    ['scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          'failed', _],
-  joining:      [_,           'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          'failed', _],
-  waiting_room: [_,           _,         'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          'failed', _],
-  in_call:      [_,           _,         _,              'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          'failed', _],
-  recording:    [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          'failed', _],
-  paused:       [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          'failed', _],
-  ended:        [_,           _,         _,              _,         _,           _,        _,       _,           'collecting', 'failed',     'ended',      'collecting', _,           _,          _,         _],
-  collecting:   [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            'collecting', _,            'completed', 'failed',   _,         _],
-  completed:    [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,            _,            _,           _,          _,         _],
-  failed:       [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,            _,            _,           _,          _,         _],
+  //            scheduled    joining    waiting_room    in_call    recording    paused    ended    ended_unadm  final_data    final_failure asset_publ    collect       collected    coll_failed nothing_arch  gave_up    unknown
+  scheduled:    ['scheduled', 'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _,            'failed', _],
+  joining:      [_,           'joining', 'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _,            'failed', _],
+  waiting_room: [_,           _,         'waiting_room', 'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _,            'failed', _],
+  in_call:      [_,           _,         _,              'in_call', 'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _,            'failed', _],
+  recording:    [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _,            'failed', _],
+  paused:       [_,           _,         _,              _,         'recording', 'paused', 'ended', 'ended',     'collecting', 'failed',     'ended',      _,            _,           _,          _,            'failed', _],
+  ended:        [_,           _,         _,              _,         _,           _,        _,       _,           'collecting', 'failed',     'ended',      'collecting', _,           _,          _,            _,         _],
+  collecting:   [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            'collecting', _,            'completed', 'failed',   'failed',     _,         _],
+  completed:    [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,            _,            _,           _,          _,            _,         _],
+  failed:       [_,           _,         _,              _,         _,           _,        _,       _,           _,            _,            _,            _,            _,           _,          _,            _,         _],
 };
 
 const cases: Array<[MeetingStatus, LifecycleEvent, Cell]> = MEETING_STATUSES.flatMap((status) =>
@@ -294,5 +294,15 @@ describe('movesForward', () => {
     ['in_call', 'joining', false],
   ])('%s -> %s forward: %s', (from, to, expected) => {
     expect(movesForward(from, to)).toBe(expected);
+  });
+});
+
+describe('nothing archived (no_assets)', () => {
+  test('a collecting meeting that archived nothing fails; nothing_archived moves no other status', () => {
+    expect(decide({ status: 'collecting', admission: 'admitted' }, 'nothing_archived').next.status).toBe(
+      'failed',
+    );
+    for (const status of MEETING_STATUSES.filter((s) => s !== 'collecting'))
+      expect(decide({ status, admission: 'admitted' }, 'nothing_archived').applied).toBe(false);
   });
 });

@@ -215,15 +215,58 @@ test('complete as the only event -> collecting, then collected -> completed', ()
   expect(m.view.transcript).toEqual(archived('transcript.json'));
 });
 
-test('complete without recording URL nor transcript: both unavailable, collected({}) completes', () => {
+test('complete without recording URL nor transcript: both unavailable, collected({}) fails no_assets', () => {
   const m = fresh();
   m.apply(recording(t(1)));
   m.apply(complete(t(40), { url: null, transcript: false }));
   expect(m.view.recording?.status).toBe('unavailable');
   expect(m.view.recording?.reason).toEqual(expect.any(String));
   expect(m.view.transcript?.status).toBe('unavailable');
+  expect(m.nothingArchived).toBe(true);
+  m.collected({});
+  expect(m.status).toBe('failed');
+  expect(m.view.error?.code).toBe('no_assets');
+  expect(m.view.error?.message).toMatch(
+    /^nothing could be archived \(recording: the final data has no recording URL; transcript: /,
+  );
+});
+
+test('nothing archived, before the transient-not-verdict rule: completed (old histories replay)', () => {
+  const asked: string[] = [];
+  const m = new Meeting('meetingbaas', BOT, {
+    applies: (rule) => {
+      asked.push(rule);
+      return rule !== 'transient-not-verdict';
+    },
+  });
+  m.apply(recording(t(1)));
+  m.apply(complete(t(40), { url: null, transcript: false }));
   m.collected({});
   expect(m.status).toBe('completed');
+  expect(asked).toContain('transient-not-verdict');
+});
+
+test('nothing archived by a bot never admitted: bot_not_admitted, not no_assets', () => {
+  const m = fresh();
+  m.apply(status('joining', 'joining_call', t(1)));
+  m.apply(complete(t(40), { url: null, transcript: false }));
+  m.collected({});
+  expect(m.status).toBe('failed');
+  expect(m.view.error?.code).toBe('bot_not_admitted');
+});
+
+test('one asset archived is enough: completed', () => {
+  const m = fresh();
+  m.apply(recording(t(1)));
+  m.apply(complete(t(40), { transcript: false }));
+  m.retrying('recording', 'recording: retrying, archive full (ENOSPC)');
+  expect(m.view.recording).toMatchObject({
+    status: 'pending',
+    reason: 'recording: retrying, archive full (ENOSPC)',
+  });
+  m.collected({ recording: archived('recording.mp4') });
+  expect(m.status).toBe('completed');
+  expect(m.view.recording?.reason).toBeUndefined();
 });
 
 test('collected while something is still pending keeps the meeting collecting', () => {

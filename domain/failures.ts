@@ -1,0 +1,130 @@
+// One failure classification for every activity: which ApplicationFailure types the activities throw, whether
+// retrying can fix them, what they mean for the asset or request (a verdict), what the API answers for them
+// and how the UI words them. Pure (no Temporal, no zod): the workflows and the API import it.
+
+/**
+ * - transient: retrying can fix it (5xx, 429, a timeout, a cut connection, a full or unwritable archive);
+ * - gone: the provider says it does not exist (404, 410, no recording, no transcript);
+ * - refused: the provider refuses for good (401, 403, any other 4xx, a forbidden host or address);
+ * - invalid: what came (or was given) cannot be used (not a URL, not JSON, a bad id, a URL too short-lived);
+ * - config: this service is not set up for it (no API key, no webhook secret...).
+ */
+export type FailureVerdict = 'transient' | 'gone' | 'refused' | 'invalid' | 'config';
+
+export interface FailureClass {
+  retryable: boolean;
+  verdict: FailureVerdict;
+  /**
+   * What the API answers when a caller's request failed with it (POST /bots): 502 for a transient failure
+   * of the provider, 503 when this service cannot do it now (not configured, the archive), 422 for the
+   * provider's refusal or an answer that cannot be used.
+   */
+  httpStatus: number;
+  /** Why, in a few words for the UI ("archive full"). */
+  uiWording: string;
+}
+
+const transient = (uiWording: string, httpStatus = 502): FailureClass => ({
+  retryable: true,
+  verdict: 'transient',
+  httpStatus,
+  uiWording,
+});
+const final = (verdict: Exclude<FailureVerdict, 'transient'>, uiWording: string, httpStatus = 422) => ({
+  retryable: false,
+  verdict,
+  httpStatus,
+  uiWording,
+});
+
+/** The archive's write failures (Node's errno codes) that make it unavailable for a while: retried. */
+export const ARCHIVE_ERRNO_WORDING: Readonly<Record<string, string>> = {
+  ENOSPC: 'archive full',
+  EDQUOT: 'archive quota exceeded',
+  EACCES: 'archive not writable (permissions)',
+  EPERM: 'archive not writable (permissions)',
+  EROFS: 'archive read-only',
+  EIO: 'archive I/O error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EBUSY: 'archive busy',
+  ENOTDIR: 'archive path broken',
+  ESTALE: 'archive mount stale',
+  ETIMEDOUT: 'archive timed out',
+};
+
+/** Every ApplicationFailure type the activities throw (activities/), and what it means. */
+export const FAILURE_TYPES = {
+  // HTTP answers (activities/http-failure.ts): 4xx other than these are `Http<status>` (httpFailureClass).
+  RateLimited: transient('rate limited (429)'),
+  Locked: transient('not ready yet (423)'),
+  ProviderUnavailable: transient('provider unavailable (5xx)'),
+  // Transport and archive.
+  ShortDownload: transient('connection cut mid-download'),
+  ArchiveUnavailable: transient('archive not writable', 503),
+  UrlExpired: transient('the URL expired (a fresh one is asked for)'),
+  /** Not an activity's type: an activity that timed out (Temporal's TimeoutFailure). */
+  Timeout: transient('timed out'),
+  /** Not an activity's type: an error without one (a network error, a crashed attempt). */
+  Error: transient('error'),
+  // The provider says it does not exist.
+  NoRecording: final('gone', 'the provider has no recording'),
+  NoRecordingUrl: final('gone', 'no recording URL'),
+  NoTranscript: final('gone', 'the provider has no transcript'),
+  NoDownloadLink: final('gone', 'the provider gives no download link'),
+  // The provider refuses for good.
+  WebexUnauthorized: final('refused', 'Webex refused the credentials (401)'),
+  WebexForbidden: final('refused', 'Webex refused access (403)'),
+  DownloadHostNotAllowed: final('refused', 'download host not allowed'),
+  DownloadAddressForbidden: final('refused', 'download address forbidden'),
+  UntrustedWebexUrl: final('refused', 'untrusted Webex URL'),
+  TooManyRedirects: final('refused', 'too many redirects'),
+  // Unusable input or answers.
+  InvalidUrl: final('invalid', 'not a URL'),
+  InvalidId: final('invalid', 'invalid id'),
+  InvalidMeetingId: final('invalid', 'invalid meeting id'),
+  InstanceMeetingId: final('invalid', 'a meeting instance id was expected'),
+  InvalidBotRequest: final('invalid', 'invalid bot request'),
+  InvalidPayload: final('invalid', 'invalid payload'),
+  InvalidTranscription: final('invalid', 'the transcription file cannot be read'),
+  InvalidProviderAnswer: final('invalid', "the provider's answer cannot be read"),
+  ProviderInvalidAnswer: final('invalid', "the provider's answer cannot be read"),
+  RecordingUrlTooShort: final('invalid', "the provider's new URL expires too soon"),
+  // This service is not set up for it.
+  ProviderNotConfigured: final('config', 'provider not configured', 503),
+  InvalidConfiguration: final('config', 'invalid configuration', 503),
+} as const satisfies Record<string, FailureClass>;
+export type FailureType = keyof typeof FAILURE_TYPES;
+
+/** `Http<status>`: a 4xx answer no retry can change (activities/http-failure.ts). */
+export function httpFailureClass(status: number): FailureClass {
+  if (status === 404 || status === 410) return final('gone', `not found (${status})`);
+  if (status === 401 || status === 403) return final('refused', `refused (${status})`);
+  if (status === 408 || status === 425 || status === 429 || status >= 500)
+    return transient(`provider unavailable (${status})`);
+  return final('refused', `rejected (${status})`);
+}
+
+/**
+ * How a failure of `type` is classified. A type outside the table (a plain error) follows what the activity
+ * said: retryable unless it was marked non-retryable.
+ */
+export function classifyFailure(type: string | undefined, nonRetryable = false): FailureClass {
+  const known = type !== undefined && Object.hasOwn(FAILURE_TYPES, type);
+  if (known) return FAILURE_TYPES[type as FailureType];
+  const http = type && /^Http(\d{3})$/.exec(type);
+  if (http) return httpFailureClass(Number(http[1]));
+  return nonRetryable ? final('invalid', 'failed for good') : FAILURE_TYPES.Error;
+}
+
+/** The archive's errno codes that are an `ArchiveUnavailable` (retryable) failure. */
+export function isArchiveErrno(code: unknown): code is string {
+  return typeof code === 'string' && Object.hasOwn(ARCHIVE_ERRNO_WORDING, code);
+}
+
+/** "archive full (ENOSPC)", "provider unavailable (5xx)": the UI's words for a failure. */
+export function failureWording(type: string | undefined, nonRetryable = false, errno?: string): string {
+  if (type === 'ArchiveUnavailable' && errno && isArchiveErrno(errno))
+    return `${ARCHIVE_ERRNO_WORDING[errno]} (${errno})`;
+  return classifyFailure(type, nonRetryable).uiWording;
+}
