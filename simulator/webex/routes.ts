@@ -15,6 +15,7 @@ import {
   createWebexMeeting,
   namesMeeting,
   webexScenarioResult,
+  webexRecordingOptionsSchema,
   webexTime,
   type WebexMeeting,
   type WebexRecording,
@@ -59,15 +60,6 @@ export interface WebexSendOptions extends Omit<WebexWebhookOptions, 'targetUrl' 
 }
 
 const publishSchema = z.object({ asset: z.enum(['recordings', 'transcript']) });
-const recordingSchema = z.object({
-  bytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(4 * 1024 ** 3)
-    .default(256 * 1024),
-  durationSeconds: z.number().int().min(1).default(60),
-});
 const webhookSchema = z.object({
   resource: webexResourceSchema,
   event: webexEventSchema,
@@ -147,10 +139,10 @@ export class WebexSim {
    */
   addRecording(
     meetingId: string,
-    input: z.input<typeof recordingSchema> = {},
+    input: z.input<typeof webexRecordingOptionsSchema> = {},
   ): { id: string; bytes: number; sha256: string } {
     const m = this.meeting(meetingId);
-    const { bytes, durationSeconds } = recordingSchema.parse(input);
+    const { bytes, durationSeconds } = webexRecordingOptionsSchema.parse(input);
     const last = m.recordings.at(-1);
     const recordedAtMs = last ? last.recordedAtMs + (last.durationSeconds + 60) * 1000 : m.startMs + 30_000;
     const id = randomBytes(16).toString('hex');
@@ -338,7 +330,7 @@ export class WebexSim {
     });
     router.post('/sim/webex/meetings/:meetingId/recordings', (req, res) => {
       if (!this.meetings.has(req.params.meetingId)) return void res.status(404).json({ error: 'not_found' });
-      const parsed = recordingSchema.safeParse(req.body ?? {});
+      const parsed = webexRecordingOptionsSchema.safeParse(req.body ?? {});
       if (!parsed.success)
         return void res
           .status(400)

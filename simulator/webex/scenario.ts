@@ -8,6 +8,17 @@ import { contentSha256 } from '../content';
 
 const isoSchema = z.iso.datetime({ offset: true });
 
+/** One recording of a scripted meeting (also what `POST /sim/webex/meetings/:id/recordings` publishes). */
+export const webexRecordingOptionsSchema = z.object({
+  bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 1024 ** 3)
+    .default(256 * 1024),
+  durationSeconds: z.number().int().min(1).default(60),
+});
+
 export const webexScenarioSchema = z
   .object({
     /** The instance id (`<series>_I_<digits>`), as in the `ended` webhook and the recordings. */
@@ -22,19 +33,7 @@ export const webexScenarioSchema = z
     start: isoSchema.optional(),
     end: isoSchema.optional(),
     /** Several recordings: the host stopped and restarted the recording. */
-    recordings: z
-      .array(
-        z.object({
-          bytes: z
-            .number()
-            .int()
-            .min(0)
-            .max(4 * 1024 ** 3)
-            .default(256 * 1024),
-          durationSeconds: z.number().int().min(1).default(60),
-        }),
-      )
-      .default([{ bytes: 256 * 1024, durationSeconds: 60 }]),
+    recordings: z.array(webexRecordingOptionsSchema).default([{ bytes: 256 * 1024, durationSeconds: 60 }]),
     /** GET /recordings?meetingId= answers `{items: []}` this many times before the recordings show. */
     recordingsAfterListings: z.number().int().min(0).default(0),
     /** false: the transcript is never published (Webex Assistant was off). */
