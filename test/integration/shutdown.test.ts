@@ -335,6 +335,8 @@ test('npm start: a worker that fails or is killed is restarted with backoff; SIG
   // kill -9 the worker: the API keeps answering, the supervisor says so and starts another worker.
   const [apiPid] = pids('api');
   const killed = pids('worker').at(-1)!;
+  const workersStarted = () => (supervisor.output().match(/"msg":"worker started"/g) ?? []).length;
+  const startedBeforeKill = workersStarted();
   process.kill(killed, 'SIGKILL');
   await supervisor.waitFor(/worker exited with signal SIGKILL; restarting in \d+ s/);
   expect(await status(`${base}/healthz`)).toBe(200);
@@ -344,6 +346,12 @@ test('npm start: a worker that fails or is killed is restarted with backoff; SIG
     60_000,
   );
   await eventually(scrape, (s) => s === 200, 60_000);
+  // Started for real (connected, polling), so that stopping it takes its shutdown, not a few milliseconds.
+  await eventually(
+    () => Promise.resolve(workersStarted()),
+    (n) => n > startedBeforeKill,
+    60_000,
+  );
   expect(pids('api')).toEqual([apiPid]);
 
   // SIGTERM: every part stops (each with its grace), the supervisor exits 0, nothing is left. The SIGINT and
