@@ -1,6 +1,6 @@
 // When a meeting that waits for its provider has waited too long. Pure: the workflow supplies the times.
 import type { ProviderEvent } from './events';
-import type { MeetingStatus } from './lifecycle';
+import { MEETING_STATUSES, type MeetingStatus } from './lifecycle';
 import type { Provider } from './workflow-id';
 
 export interface WatchdogSettings {
@@ -72,14 +72,9 @@ export function giveUpAfterSeconds(settings: WatchdogSettings, watchdogDelay: nu
 }
 
 /** Live: before the call is over, when only the provider's webhooks say where the meeting stands. */
-export const LIVE_STATUSES: ReadonlySet<MeetingStatus> = new Set([
-  'scheduled',
-  'joining',
-  'waiting_room',
-  'in_call',
-  'recording',
-  'paused',
-]);
+export const LIVE_STATUSES: ReadonlySet<MeetingStatus> = new Set(
+  MEETING_STATUSES.slice(0, MEETING_STATUSES.indexOf('ended')),
+);
 
 export function isLive(status: MeetingStatus): boolean {
   return LIVE_STATUSES.has(status);
