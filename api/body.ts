@@ -3,7 +3,8 @@
 //   parseJson (nesting depth scanned on the bytes, then JSON.parse).
 import type { Request, RequestHandler, Response } from 'express';
 import getRawBody from 'raw-body';
-import { sendError, type ErrorCode } from './errors';
+import type { ErrorCode } from '../contract/errors';
+import { sendError } from './errors';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,36 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ErrorCode, Issue } from '../contract/errors';
 import type { Logger } from '../platform/logger';
 
-// Every error answer has the design's shape: {error: <code>, message, issues?}.
-
-export const ERROR_CODES = [
-  'invalid_json',
-  'invalid_payload',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'payload_too_large',
-  'unsupported_media_type',
-  'temporal_unavailable',
-  'archive_unavailable',
-  'shutting_down',
-  'provider_rejected',
-  'provider_unavailable',
-  'provider_not_configured',
-  'recording_unavailable',
-  'internal_error',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** The body of every error answer (the OpenAPI document's `Error`). */
-export const errorBodySchema = z.object({
-  error: z.enum(ERROR_CODES),
-  message: z.string(),
-  /** The validation issues, for `invalid_payload`. */
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-export type Issue = NonNullable<z.infer<typeof errorBodySchema>['issues']>[number];
+// Every error answer has the design's shape (contract/errors.ts).
 
 export function sendError(
   res: Response,

@@ -1,9 +1,9 @@
 // OpenAPI description of the meeting reads (meetings.ts, meetings-list.ts), from the schemas they use.
 import { z } from 'zod';
+import { meetingsListQuerySchema, meetingsListSchema, meetingSummarySchema } from '../contract/meetings-list';
+import type { RecordingUrl } from '../contract/workflow';
 import { externalIdSchema, providerSchema } from '../domain/ids';
 import { meetingViewSchema } from '../domain/view';
-import type { RecordingUrl } from '../workflows/definitions';
-import { meetingsListQuerySchema, meetingsListSchema, meetingSummarySchema } from './meetings-list';
 import { errorResponses, jsonResponse, type RouteDocs } from './openapi-parts';
 
 const MeetingView = meetingViewSchema.meta({

@@ -2,7 +2,7 @@
 // webhook answers. Schemas get a component name with zod's own `.meta({ id })` (no patching of zod).
 import type { ResponseConfig, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errorBodySchema, type ErrorCode } from './errors';
+import { errorBodySchema, type ErrorCode } from '../contract/errors';
 
 /** A credential carried in a request header (the webhooks' keys and signatures). */
 export type HeaderCredential = { type: 'apiKey'; in: 'header'; name: string; description: string };

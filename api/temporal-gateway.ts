@@ -10,6 +10,23 @@ import {
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { listMeetings, readMeeting } from '../client/temporal-reads';
+import type { MeetingsList, MeetingsListQuery } from '../contract/meetings-list';
+import { MeetingProviderKey, MeetingStatusKey } from '../contract/search-attributes';
+import {
+  MEETING_WORKFLOW_TYPE,
+  PROVIDER_NAMES,
+  providerEventSignal,
+  refreshRecordingUrlUpdate,
+  removeBotSignal,
+  SEND_BOT_WORKFLOW_TYPE,
+  WEBEX_AUTO_RECORD_WORKFLOW_TYPE,
+  type MeetingSettings,
+  type MeetingWorkflowInput,
+  type RecordingUrl,
+  type SendBotInput,
+  type SendBotResult,
+  type WebexAutoRecordInput,
+} from '../contract/workflow';
 import type { ArchiveRef } from '../domain/archive-ref';
 import type { ProviderEvent } from '../domain/events';
 import { announcesFinalData, resumesClosedMeeting } from '../domain/late-delivery';
@@ -23,24 +40,6 @@ import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
 import { FileArchive } from '../platform/archive';
 import { watchdogSettings, webexCollectionSettings, type Config } from '../platform/config';
-import {
-  MEETING_WORKFLOW_TYPE,
-  MeetingProviderKey,
-  MeetingStatusKey,
-  PROVIDER_NAMES,
-  providerEventSignal,
-  refreshRecordingUrlUpdate,
-  removeBotSignal,
-  SEND_BOT_WORKFLOW_TYPE,
-  WEBEX_AUTO_RECORD_WORKFLOW_TYPE,
-  type MeetingSettings,
-  type MeetingWorkflowInput,
-  type RecordingUrl,
-  type SendBotInput,
-  type SendBotResult,
-  type WebexAutoRecordInput,
-} from '../workflows/definitions';
-import type { MeetingsList, MeetingsListQuery } from './meetings-list';
 
 /** Temporal could not be reached or did not answer in time: the caller should retry later. */
 export class TemporalUnavailableError extends Error {}

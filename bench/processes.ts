@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../dev/free-port';
 import { devServerArgs } from '../platform/dev-server';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { findTemporalCli, HOW_TO_FIX } from '../scripts/temporal-cli';
-import { freePort } from '../test/helpers/dev-server';
 
 const ROOT = path.resolve(__dirname, '..');
 export const BENCH_API_KEY = 'bench-meetingbaas-key';

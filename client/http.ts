@@ -1,9 +1,10 @@
 // MeetingsClient over the service's HTTP API; every answer is checked against the API's own schemas.
 import { z } from 'zod';
-import { meetingsListSchema, type MeetingsList } from '../api/meetings-list';
+import { errorBodySchema } from '../contract/errors';
+import { meetingsListSchema, type MeetingsList } from '../contract/meetings-list';
+import type { RecordingUrl } from '../contract/workflow';
 import type { Provider } from '../domain/ids';
 import { meetingViewSchema, type MeetingView } from '../domain/view';
-import type { RecordingUrl } from '../workflows/definitions';
 import {
   MeetingNotFoundError,
   MeetingRequestRefusedError,
@@ -27,11 +28,7 @@ export interface HttpMeetingsClientOptions {
 }
 
 // The API's error body, read leniently: a newer service may answer with an error code this client does not know.
-const errorBodySchema = z.object({
-  error: z.string(),
-  message: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+const lenientErrorBodySchema = errorBodySchema.extend({ error: z.string() });
 
 export class HttpMeetingsClient implements MeetingsClient {
   private readonly baseUrl: string;
@@ -107,7 +104,7 @@ export class HttpMeetingsClient implements MeetingsClient {
         );
       return parsed.data;
     }
-    const error = errorBodySchema.safeParse(body);
+    const error = lenientErrorBodySchema.safeParse(body);
     const message = error.success ? error.data.message : `${method} ${path}: HTTP ${res.status}`;
     if (res.status === 404) throw new MeetingNotFoundError(message);
     // 503 temporal_unavailable, and any other server-side trouble: the caller should retry later.

@@ -4,9 +4,9 @@ export {
   meetingsListSchema,
   type MeetingSummary,
   type MeetingsList,
-} from '../api/meetings-list';
+} from '../contract/meetings-list';
+export type { RecordingUrl } from '../contract/workflow';
 export { meetingViewSchema, type MeetingView } from '../domain/view';
-export type { RecordingUrl } from '../workflows/definitions';
 export * from './errors';
 export { HttpMeetingsClient, type HttpMeetingsClientOptions } from './http';
 export { allMeetings, type MeetingsClient, type MeetingsFilter } from './meetings-client';

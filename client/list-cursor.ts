@@ -2,7 +2,7 @@
 // filters it was given for. Temporal answers a token it cannot read with an error that its client retries
 // until the deadline (a 503 after seconds), so a mangled cursor, or one from another listing, is refused here.
 import { createHash } from 'node:crypto';
-import type { MeetingsListQuery } from '../api/meetings-list';
+import type { MeetingsListQuery } from '../contract/meetings-list';
 
 const CHECK_BYTES = 8;
 type Filters = Pick<MeetingsListQuery, 'provider' | 'status'>;

@@ -1,10 +1,10 @@
 // One way for other services to read meetings, whether they go through the HTTP API or a Temporal client.
 import { z } from 'zod';
-import type { MeetingsList } from '../api/meetings-list';
+import type { MeetingsList } from '../contract/meetings-list';
+import type { RecordingUrl } from '../contract/workflow';
 import { externalIdSchema, providerSchema, type Provider } from '../domain/ids';
 import type { MeetingStatus } from '../domain/lifecycle';
 import type { MeetingView } from '../domain/view';
-import type { RecordingUrl } from '../workflows/definitions';
 import { MeetingRequestRefusedError } from './errors';
 
 export interface MeetingsFilter {

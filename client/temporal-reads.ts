@@ -3,16 +3,15 @@
 import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { google, temporal } from '@temporalio/proto';
-import type { MeetingsList, MeetingsListQuery, MeetingSummary } from '../api/meetings-list';
-import { meetingSummarySchema } from '../api/meetings-list';
-import type { MeetingView } from '../domain/view';
 import {
-  MEETING_WORKFLOW_TYPE,
-  MeetingEndedAtKey,
-  MeetingProviderKey,
-  meetingQuery,
-  MeetingStatusKey,
-} from '../workflows/definitions';
+  meetingSummarySchema,
+  type MeetingsList,
+  type MeetingsListQuery,
+  type MeetingSummary,
+} from '../contract/meetings-list';
+import { MeetingEndedAtKey, MeetingProviderKey, MeetingStatusKey } from '../contract/search-attributes';
+import { MEETING_WORKFLOW_TYPE, meetingQuery } from '../contract/workflow';
+import type { MeetingView } from '../domain/view';
 import { MeetingRequestRefusedError } from './errors';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 

@@ -7,10 +7,10 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
-import { meetingsListQuerySchema, type MeetingsList } from '../api/meetings-list';
+import { meetingsListQuerySchema, type MeetingsList } from '../contract/meetings-list';
+import { refreshRecordingUrlUpdate, type RecordingUrl } from '../contract/workflow';
 import { meetingWorkflowId, type Provider } from '../domain/workflow-id';
 import type { MeetingView } from '../domain/view';
-import { refreshRecordingUrlUpdate, type RecordingUrl } from '../workflows/definitions';
 import {
   MeetingClientError,
   MeetingNotFoundError,

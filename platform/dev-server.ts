@@ -1,4 +1,4 @@
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTE_KEYS } from '../contract/search-attributes';
 
 // The Temporal CLI's dev server as this service runs it: SQLite-persisted, with the design's search
 // attributes registered at start. Used by `npm start` and by tests that need a server of their own.

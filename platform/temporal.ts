@@ -2,7 +2,7 @@ import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporali
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { temporal } from '@temporalio/proto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTE_KEYS } from '../contract/search-attributes';
 import type { Logger } from './logger';
 
 export const DEV_SERVER_ADDRESS = '127.0.0.1:7233';

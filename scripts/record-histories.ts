@@ -5,14 +5,15 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { MEETING_WORKFLOW_TYPE, type MeetingWorkflowInput } from '../contract/workflow';
+import { startEphemeralTemporal } from '../dev/ephemeral-temporal';
+import { eventually } from '../dev/eventually';
+import { quietRuntime, startStack } from '../dev/stack';
 import type { MeetingView } from '../domain/view';
 import type { PlayOptions } from '../simulator/meetingbaas/routes';
 import type { ScenarioInput } from '../simulator/meetingbaas/scenario';
 import type { WebexScenarioInput } from '../simulator/webex/routes';
 import type { WebexEvent, WebexResource } from '../simulator/webex/webhooks';
-import { MEETING_WORKFLOW_TYPE, type MeetingWorkflowInput } from '../workflows/definitions';
-import { startEphemeralTemporal } from '../test/helpers/ephemeral-temporal';
-import { eventually, quietRuntime, startStack } from '../test/helpers/stack';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 

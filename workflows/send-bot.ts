@@ -2,17 +2,16 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ProviderEvent } from '../domain/events';
-import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
-import { meetingWorkflowId } from '../domain/workflow-id';
+import { MeetingProviderKey, MeetingStatusKey } from '../contract/search-attributes';
 import {
-  MeetingProviderKey,
-  MeetingStatusKey,
   PROVIDER_NAMES,
   providerEventSignal,
   type SendBotInput,
   type SendBotResult,
-} from './definitions';
+} from '../contract/workflow';
+import type { ProviderEvent } from '../domain/events';
+import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
+import { meetingWorkflowId } from '../domain/workflow-id';
 import { meetingWorkflow } from './meeting';
 
 // A 4xx from the provider (bad meeting URL, duplicate bot, no credit) fails at once; 429/5xx are retried.

@@ -1,9 +1,9 @@
 // What an operator reads in the Temporal UI, without decoding a payload: a one-line summary and the
 // workflow's "current details" in Markdown. Pure functions of the MeetingView (deterministic, no clock).
+import { PROVIDER_NAMES } from '../contract/workflow';
 import type { ArchiveRef } from '../domain/archive-ref';
 import { redactUrlsInText } from '../domain/redact';
 import type { MeetingView } from '../domain/view';
-import { PROVIDER_NAMES } from './definitions';
 
 const ASSETS = ['recording', 'transcript', 'participants'] as const;
 /** The newest timeline rows shown; the full history is in the `meeting` query. */

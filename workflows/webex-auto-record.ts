@@ -1,7 +1,7 @@
 // meetings.created with WEBEX_AUTO_RECORD: one short workflow per meeting id turns its recording on.
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { WebexAutoRecordInput, WebexAutoRecordResult } from './definitions';
+import type { WebexAutoRecordInput, WebexAutoRecordResult } from '../contract/workflow';
 
 const { enableWebexAutoRecord } = wf.proxyActivities<Activities>({
   summary: 'Turn on automatic recording of the Webex meeting',

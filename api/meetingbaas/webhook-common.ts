@@ -5,6 +5,14 @@ import type { ArchiveRef } from '../../domain/archive-ref';
 import type { FileArchive } from '../../platform/archive';
 import type { Logger } from '../../platform/logger';
 import { sendError, zodIssues } from '../errors';
+import type { MeetingsGateway } from '../temporal-gateway';
+
+/** What a handler of an authenticated webhook uses: where the event goes, where big bodies are kept. */
+export interface WebhookHandlerDeps {
+  gateway: MeetingsGateway;
+  archive: FileArchive;
+  log: Logger;
+}
 
 const envelopeSchema = z.object({ event: z.string().min(1) });
 
@@ -43,7 +51,7 @@ export function parseWebhook<T>(
  * stored once), or undefined once 503 is sent because the archive cannot be written.
  */
 export async function claimCheck(
-  deps: { archive: FileArchive; log: Logger },
+  deps: Pick<WebhookHandlerDeps, 'archive' | 'log'>,
   botId: string,
   raw: Buffer,
   res: Response,

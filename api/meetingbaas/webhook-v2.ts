@@ -3,14 +3,13 @@ import type { RequestHandler } from 'express';
 import { v2ToProviderEvent, V2_EVENT_TYPES, v2WebhookSchema } from '../../domain/meetingbaas/v2';
 import { deliverEvent } from '../deliver';
 import { sendError } from '../errors';
-import { claimCheck, parseWebhook } from './webhook-common';
-import type { MeetingBaasWebhookDeps } from './webhook';
+import { claimCheck, parseWebhook, type WebhookHandlerDeps } from './webhook-common';
 
 // A ProviderEvent's deliveryId is at most this long; real svix-ids are about 30 characters.
 const MAX_SVIX_ID = 200;
 
 /** After `svixSignature(...).verify`: the body is authentic, its svix-id names the delivery. */
-export function v2WebhookHandler(deps: MeetingBaasWebhookDeps): RequestHandler {
+export function v2WebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
   return async (req, res) => {
     const deliveryId = req.get('svix-id')!;
     if (deliveryId.length > MAX_SVIX_ID)

@@ -3,28 +3,22 @@
 import { Router, type RequestHandler } from 'express';
 import { v1ToProviderEvent, V1_EVENT_TYPES, v1WebhookSchema } from '../../domain/meetingbaas/v1';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
-import type { FileArchive } from '../../platform/archive';
-import type { Logger } from '../../platform/logger';
 import { requireHeaderKey } from '../api-key';
 import { closeUntilBodyRead, jsonBody, parseJson, rawJsonBody } from '../body';
 import { deliverEvent } from '../deliver';
 import { sendError } from '../errors';
-import type { MeetingsGateway } from '../temporal-gateway';
 import { hasSvixHeaders, svixSignature } from './svix-signature';
-import { claimCheck, parseWebhook } from './webhook-common';
+import { claimCheck, parseWebhook, type WebhookHandlerDeps } from './webhook-common';
 import { v2WebhookHandler } from './webhook-v2';
 
 const PATH = '/webhooks/meetingbaas';
 const API_KEY_HEADER = 'x-meeting-baas-api-key';
 
-export interface MeetingBaasWebhookDeps {
+export interface MeetingBaasWebhookDeps extends WebhookHandlerDeps {
   apiKey: string | undefined;
   /** Svix signing secret (`whsec_…`) of v2 webhooks; unset: v2 webhooks are refused. */
   webhookSecret: string | undefined;
   bodyLimit: number;
-  gateway: MeetingsGateway;
-  archive: FileArchive;
-  log: Logger;
 }
 
 function v1WebhookHandler(deps: MeetingBaasWebhookDeps): RequestHandler {

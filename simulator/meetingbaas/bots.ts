@@ -3,8 +3,7 @@
 // progress there like the real one: statuses up to recording, and `call_ended` + `complete` once it leaves.
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { MeetingBaasSim } from './routes';
-import type { ScenarioInput } from './scenario';
+import type { Scenario, ScenarioInput } from './scenario';
 
 // The provider's default: one bot per meeting URL per 5 minutes, unless the request says otherwise.
 const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
@@ -25,6 +24,14 @@ const v2CreateSchema = z
   })
   .loose();
 
+/** What the bot endpoints need of the simulated provider (routes.ts's MeetingBaasSim, which serves them). */
+export interface BotHost {
+  readonly meetings: ReadonlyMap<string, Scenario>;
+  create(input: ScenarioInput): Scenario;
+  /** Posts the bot's webhooks that `pick` keeps to `webhookUrl`, in order. */
+  sendWebhooks(botId: string, webhookUrl: string, pick: (body: object) => boolean): Promise<unknown>;
+}
+
 interface SentBot {
   botId: string;
   meetingUrl: string;
@@ -41,7 +48,7 @@ export class BotEndpoints {
   scenario: ScenarioInput = {};
 
   constructor(
-    private readonly sim: MeetingBaasSim,
+    private readonly sim: BotHost,
     private readonly now: () => number,
   ) {}
 

@@ -1,17 +1,31 @@
 // The Webex REST endpoints the service uses, under /webex/v1: recordings, transcripts and their snippets,
 // participants, and a meeting's settings. Everything but /access_token needs a bearer token.
 import { Router, type Request } from 'express';
+import type { WebexTokens } from './auth';
 import { participants, snippets, transcriptTxt, transcriptVtt } from './bodies';
 import { webexError } from './errors';
+import type { WebexMeetingStore } from './meetings';
 import { sendPage } from './pagination';
-import type { WebexSim } from './routes';
+import type { WebexMeeting } from './scenario';
+
+/** What the REST endpoints read of the simulated Webex (routes.ts's WebexSim, which mounts them). */
+export interface WebexApiSource {
+  readonly tokens: WebexTokens;
+  readonly meetingStore: WebexMeetingStore;
+  baseUrl(): string;
+  findMeeting(id: string): WebexMeeting | undefined;
+  listRecordings(meetingId?: string): object[];
+  recordingDetails(recordingId: string): object | undefined;
+  listTranscripts(meetingId?: string): object[];
+  publishedTranscript(transcriptId: string): WebexMeeting | undefined;
+}
 
 const queryString = (req: Request, name: string): string | undefined => {
   const v = req.query[name];
   return typeof v === 'string' && v !== '' ? v : undefined;
 };
 
-export function webexApiRouter(sim: WebexSim): Router {
+export function webexApiRouter(sim: WebexApiSource): Router {
   const router = Router();
   router.use(sim.tokens.routes('/access_token'));
   router.use(sim.tokens.requireBearer());

@@ -1,14 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { devServerArgs, type DevServerOptions } from '../../platform/dev-server';
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '../../dev/free-port';
 
 /** A dev server of the test's own (which it may stop and start again), from the same CLI as the suite. */
 export class OwnDevServer {

@@ -4,8 +4,8 @@
 // duplicate once, keeps its view's history bounded, and completes; the worker survives the storm.
 import { Agent, fetch as undiciFetch } from 'undici';
 import { visibilityQuery } from '../../client/temporal-reads';
+import { MeetingProviderKey, MeetingStatusKey } from '../../contract/search-attributes';
 import { MEETING_HISTORY_LIMITS } from '../../domain/meeting';
-import { MeetingProviderKey, MeetingStatusKey } from '../../workflows/definitions';
 import { startEphemeralTemporal } from '../helpers/ephemeral-temporal';
 import { API_KEY, eventually, quietRuntime, startStack, viewWhenOn, type Stack } from '../helpers/stack';
 

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MeetingStatusKey } from '../../contract/search-attributes';
+import { meetingQuery } from '../../contract/workflow';
 import { normalizedTranscriptSchema } from '../../domain/transcript';
 import { meetingViewSchema, type MeetingView } from '../../domain/view';
-import { meetingQuery, MeetingStatusKey } from '../../workflows/definitions';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;

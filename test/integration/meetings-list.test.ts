@@ -2,8 +2,8 @@
 // paged with an opaque cursor. The dev server is shared with other test files, so every assertion looks at
 // this file's meetings (unique ids) among whatever else the filters match.
 import { randomUUID } from 'node:crypto';
-import { meetingsListSchema, type MeetingsList, type MeetingSummary } from '../../api/meetings-list';
-import { SEND_BOT_WORKFLOW_TYPE } from '../../workflows/definitions';
+import { meetingsListSchema, type MeetingsList, type MeetingSummary } from '../../contract/meetings-list';
+import { SEND_BOT_WORKFLOW_TYPE } from '../../contract/workflow';
 import { freePort } from '../helpers/dev-server';
 import { eventually, postJson, startStack, type Stack } from '../helpers/stack';
 

@@ -2,8 +2,8 @@
 // provider timestamps are evidence, not law; a bot never admitted is never `completed`.
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
+import { MeetingEndedAtKey, MeetingStatusKey } from '../../contract/search-attributes';
 import { meetingViewSchema, type MeetingView } from '../../domain/view';
-import { MeetingEndedAtKey, MeetingStatusKey } from '../../workflows/definitions';
 import { eventually, postJson, startStack, viewWhenOn, type Stack } from '../helpers/stack';
 
 let stack: Stack;

@@ -22,7 +22,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { Webhook as SvixWebhook } from 'svix';
-import { errorBodySchema } from '../../api/errors';
+import { errorBodySchema } from '../../contract/errors';
 import { webexWebhookBody } from '../../simulator/webex/webhooks';
 import { API_KEY, startStack, WEBEX_WEBHOOK_SECRET, WEBHOOK_SECRET, type Stack } from '../helpers/stack';
 

@@ -1,5 +1,6 @@
-// Names shared by the workflows and everything that talks to them (API, tests, operators' tools).
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+// How the service talks to its workflows: their type names, inputs and results, signals, query and Update.
+// Shared by the workflows, the API and the typed client. The workflow bundle loads this file, so it stays
+// free of zod and Node built-ins (eslint.config.mjs): every open meeting would evaluate them (BENCHMARKS.md).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProviderEvent } from '../domain/events';
 import type { ArchiveRef } from '../domain/archive-ref';
@@ -50,9 +51,12 @@ export interface MeetingRunState {
   /** The search attributes the runs before published (the new run starts with them: no upsert again). */
   published: { status: string; endedAt: string };
   removeRequested: boolean;
-  /** Webex: the recordings found, and the `created` webhooks counted (they end a pause in looking). */
-  webexRecordingIds: string[];
-  webexNotified: { recordings: number; transcripts: number };
+  /**
+   * Webex: the recordings found, and the `created` webhooks counted (they end a pause in looking). Runs of
+   * other providers carry none (runs before the collectors carried empty ones).
+   */
+  webexRecordingIds?: string[];
+  webexNotified?: { recordings: number; transcripts: number };
   /**
    * The final-data watchdog: the status it watches and when it started watching it (ms since the epoch), so
    * that its deadlines count from then and not from the new run's start.
@@ -109,11 +113,6 @@ export const removeBotSignal = defineSignal('removeBot');
 export const meetingQuery = defineQuery<MeetingView>('meeting');
 /** A URL to the recording valid for at least 10 more minutes, refreshed through the provider if needed. */
 export const refreshRecordingUrlUpdate = defineUpdate<RecordingUrl>('refreshRecordingUrl');
-
-export const MeetingProviderKey = defineSearchAttributeKey('MeetingProvider', SearchAttributeType.KEYWORD);
-export const MeetingStatusKey = defineSearchAttributeKey('MeetingStatus', SearchAttributeType.KEYWORD);
-export const MeetingEndedAtKey = defineSearchAttributeKey('MeetingEndedAt', SearchAttributeType.DATETIME);
-export const SEARCH_ATTRIBUTE_KEYS = [MeetingProviderKey, MeetingStatusKey, MeetingEndedAtKey];
 
 /** How a meeting's workflow shows in the Temporal UI's list before its first task runs. */
 export const PROVIDER_NAMES: Record<Provider, string> = {
