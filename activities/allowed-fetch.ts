@@ -3,12 +3,12 @@
 // literally. Every redirect is checked again, and so is the address of every connection: the host is
 // resolved once, in the connector, and the socket goes to the address that was checked (no second lookup that
 // DNS rebinding could answer differently).
-import { ApplicationFailure } from '@temporalio/common';
 import ipaddr from 'ipaddr.js';
 import dns from 'node:dns';
 import net from 'node:net';
 import { Agent, buildConnector, fetch, type Response } from 'undici';
 import { HOST_PATTERN_EXAMPLES, matchAllowedHost, parseHostPattern, type HostPattern } from '../domain/hosts';
+import { activityFailure } from './failure';
 
 const MAX_REDIRECTS = 5;
 
@@ -118,9 +118,9 @@ function parsePatterns(allowedHosts: readonly string[]): HostPattern[] {
   return allowedHosts.map((raw) => {
     const pattern = parseHostPattern(raw);
     if (!pattern)
-      throw ApplicationFailure.nonRetryable(
-        `DOWNLOAD_ALLOWED_HOSTS: ${JSON.stringify(raw)} is not a host pattern (like ${HOST_PATTERN_EXAMPLES})`,
+      throw activityFailure(
         'InvalidConfiguration',
+        `DOWNLOAD_ALLOWED_HOSTS: ${JSON.stringify(raw)} is not a host pattern (like ${HOST_PATTERN_EXAMPLES})`,
       );
     return pattern;
   });
@@ -133,17 +133,17 @@ export function allowedUrl(raw: string, patterns: readonly HostPattern[], what: 
     url = new URL(raw);
   } catch {
     // Never the URL itself: a presigned URL's query string is a credential.
-    throw ApplicationFailure.nonRetryable(`${what}: not a URL`, 'InvalidUrl');
+    throw activityFailure('InvalidUrl', `${what}: not a URL`);
   }
   const match = matchAllowedHost(url, patterns);
   if (match.allowed) return url;
   const listed = patterns.map((p) => p.source).join(', ');
-  throw ApplicationFailure.nonRetryable(
+  throw activityFailure(
+    'DownloadHostNotAllowed',
     match.reason === 'scheme'
       ? `${what} URL is ${url.protocol.slice(0, -1)} on ${url.host}, which DOWNLOAD_ALLOWED_HOSTS (${listed}) ` +
           `allows over https only (list http://${url.host} to allow plain http)`
       : `${what} host ${url.host} is not in DOWNLOAD_ALLOWED_HOSTS (${listed})`,
-    'DownloadHostNotAllowed',
   );
 }
 
@@ -205,10 +205,7 @@ export function createAllowedFetch(
     } catch (err) {
       const cause: unknown = err instanceof Error ? err.cause : undefined;
       if (cause instanceof AddressForbidden)
-        throw ApplicationFailure.nonRetryable(
-          `${what} download refused: ${cause.message}`,
-          'DownloadAddressForbidden',
-        );
+        throw activityFailure('DownloadAddressForbidden', `${what} download refused: ${cause.message}`);
       throw err;
     }
   }
@@ -220,13 +217,12 @@ export function createAllowedFetch(
       const location = res.headers.get('location');
       if (res.status < 300 || res.status >= 400 || !location) return res;
       await res.body?.cancel();
-      if (hops === MAX_REDIRECTS)
-        throw ApplicationFailure.nonRetryable('too many redirects', 'TooManyRedirects');
+      if (hops === MAX_REDIRECTS) throw activityFailure('TooManyRedirects', 'too many redirects');
       let next: string;
       try {
         next = new URL(location, target).href;
       } catch {
-        throw ApplicationFailure.nonRetryable(`${what}: the redirect's location is not a URL`, 'InvalidUrl');
+        throw activityFailure('InvalidUrl', `${what}: the redirect's location is not a URL`);
       }
       target = allowedUrl(next, patterns, what);
     }

@@ -1,4 +1,6 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import type { ApplicationFailure } from '@temporalio/common';
+import { httpFailureClass } from '../domain/failures';
+import { activityFailure } from './failure';
 
 // How an HTTP answer from a provider becomes an activity failure that Temporal retries, or not.
 
@@ -24,8 +26,6 @@ export function rateLimitResetMs(header: string | null, now = Date.now()): numbe
   return n > 1e9 ? Math.max(0, n * 1000 - now) : Math.ceil(n * 1000);
 }
 
-const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
-
 export function failureFromResponse(
   res: Pick<Response, 'status' | 'statusText' | 'headers'>,
   what: string,
@@ -35,16 +35,17 @@ export function failureFromResponse(
   if (res.status === 429) {
     const delay =
       retryAfterMs(res.headers.get('retry-after')) ?? rateLimitResetMs(res.headers.get('x-ratelimit-reset'));
-    return ApplicationFailure.create({ message, type: 'RateLimited', details, nextRetryDelay: delay });
+    return activityFailure('RateLimited', message, { details, nextRetryDelay: delay });
   }
   if (res.status === 423) {
     // Webex: the resource is not ready yet (e.g. still being processed); Retry-After says when to ask again.
     const delay = retryAfterMs(res.headers.get('retry-after'));
-    return ApplicationFailure.create({ message, type: 'Locked', details, nextRetryDelay: delay });
+    return activityFailure('Locked', message, { details, nextRetryDelay: delay });
   }
-  if (RETRYABLE.has(res.status) || res.status >= 500) {
-    return ApplicationFailure.create({ message, type: 'ProviderUnavailable', details });
+  // Which statuses a retry can change (408, 425, 5xx) is the failure table's call: those are one type.
+  if (httpFailureClass(res.status).retryable) {
+    return activityFailure('ProviderUnavailable', message, { details });
   }
-  // 4xx: retrying the same request cannot succeed.
-  return ApplicationFailure.create({ message, type: `Http${res.status}`, details, nonRetryable: true });
+  // Other 4xx: retrying the same request cannot succeed.
+  return activityFailure(`Http${res.status}`, message, { details });
 }

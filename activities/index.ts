@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ARCHIVE_ERRNO_WORDING, isArchiveErrno } from '../domain/failures';
 import { redactUrlsInText } from '../domain/redact';
 import type { FileArchive } from '../platform/archive';
+import { activityFailure } from './failure';
 import type { MeetingBaasClient } from './meetingbaas/client';
 import { meetingBaasProviderActivities, storedRecordingUrl } from './meetingbaas/provider';
 import { meetingBaasTranscriptActivities } from './meetingbaas/transcript';
@@ -43,12 +44,11 @@ function scrubbed(err: unknown, depth = 0): unknown {
 export function archiveFailure(err: unknown): unknown {
   const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
   if (!isArchiveErrno(code) || err instanceof ApplicationFailure) return err;
-  return ApplicationFailure.create({
-    message: `the archive cannot be written: ${ARCHIVE_ERRNO_WORDING[code]} (${code}): ${(err as Error).message}`,
-    type: 'ArchiveUnavailable',
-    details: [{ errno: code }],
-    cause: err as Error,
-  });
+  return activityFailure(
+    'ArchiveUnavailable',
+    `the archive cannot be written: ${ARCHIVE_ERRNO_WORDING[code]} (${code}): ${(err as Error).message}`,
+    { details: [{ errno: code }], cause: err as Error },
+  );
 }
 
 type AnyActivity = (...args: never[]) => Promise<unknown>;

@@ -1,11 +1,11 @@
 import { Context, log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ArchiveRef } from '../domain/archive-ref';
 import type { Provider } from '../domain/ids';
 import { IncompleteStreamError, type FileArchive } from '../platform/archive';
 import { fetchAllowed } from './allowed-fetch';
+import { activityFailure } from './failure';
 import { failureFromResponse } from './http-failure';
 
 // Well inside the workflow's heartbeat timeout, whatever the download speed.
@@ -109,7 +109,7 @@ export async function downloadToArchive({
     });
   } catch (err) {
     if (err instanceof IncompleteStreamError)
-      throw ApplicationFailure.retryable(`recording download: ${err.message}`, 'ShortDownload');
+      throw activityFailure('ShortDownload', `recording download: ${err.message}`);
     throw err;
   }
 }
@@ -138,9 +138,9 @@ export function recordingActivities({
       let expiresAt = urlExpiresAt;
       if (signed === undefined) {
         if (!refresher) {
-          throw ApplicationFailure.nonRetryable(
-            `no recording URL for ${provider}:${externalId}: none stored and none can be asked for`,
+          throw activityFailure(
             'NoRecordingUrl',
+            `no recording URL for ${provider}:${externalId}: none stored and none can be asked for`,
           );
         }
         log.info('asking the provider for the recording URL', { provider, externalId });

@@ -63,6 +63,11 @@ export const FAILURE_TYPES = {
   ShortDownload: transient('connection cut mid-download'),
   ArchiveUnavailable: transient('archive not writable', 503),
   UrlExpired: transient('the URL expired (a fresh one is asked for)'),
+  /**
+   * Meeting BaaS answered what its schema does not allow: retried, as a passing glitch of the provider
+   * (activities/meetingbaas/client.ts). Webex's unreadable answers are InvalidProviderAnswer, final.
+   */
+  ProviderInvalidAnswer: transient("the provider's answer cannot be read (retried)"),
   /** Not an activity's type: an activity that timed out (Temporal's TimeoutFailure). */
   Timeout: transient('timed out'),
   /** Not an activity's type: an error without one (a network error, a crashed attempt). */
@@ -88,13 +93,21 @@ export const FAILURE_TYPES = {
   InvalidPayload: final('invalid', 'invalid payload'),
   InvalidTranscription: final('invalid', 'the transcription file cannot be read'),
   InvalidProviderAnswer: final('invalid', "the provider's answer cannot be read"),
-  ProviderInvalidAnswer: final('invalid', "the provider's answer cannot be read"),
   RecordingUrlTooShort: final('invalid', "the provider's new URL expires too soon"),
   // This service is not set up for it.
   ProviderNotConfigured: final('config', 'provider not configured', 503),
   InvalidConfiguration: final('config', 'invalid configuration', 503),
 } as const satisfies Record<string, FailureClass>;
 export type FailureType = keyof typeof FAILURE_TYPES;
+
+/** `Http409`: the HTTP answer's status, for a 4xx no retry can change (activities/http-failure.ts). */
+export type HttpFailureType = `Http${number}`;
+
+/**
+ * A type an activity (or a workflow) may throw: the table's, or `Http<status>`. `Timeout` and `Error` are
+ * only names the classification gives to failures that have no type.
+ */
+export type ThrownFailureType = Exclude<FailureType, 'Timeout' | 'Error'> | HttpFailureType;
 
 /** `Http<status>`: a 4xx answer no retry can change (activities/http-failure.ts). */
 export function httpFailureClass(status: number): FailureClass {
@@ -105,16 +118,30 @@ export function httpFailureClass(status: number): FailureClass {
   return final('refused', `rejected (${status})`);
 }
 
+/** The status of an `Http<status>` type (`Http409` → 409); undefined for any other type. */
+export function httpStatusOf(type: string | undefined): number | undefined {
+  const http = type === undefined ? null : /^Http(\d{3})$/.exec(type);
+  return http ? Number(http[1]) : undefined;
+}
+
+function isTableFailureType(type: string | undefined): type is FailureType {
+  return type !== undefined && Object.hasOwn(FAILURE_TYPES, type);
+}
+
 /**
  * How a failure of `type` is classified. A type outside the table (a plain error) follows what the activity
  * said: retryable unless it was marked non-retryable.
  */
 export function classifyFailure(type: string | undefined, nonRetryable = false): FailureClass {
-  const known = type !== undefined && Object.hasOwn(FAILURE_TYPES, type);
-  if (known) return FAILURE_TYPES[type as FailureType];
-  const http = type && /^Http(\d{3})$/.exec(type);
-  if (http) return httpFailureClass(Number(http[1]));
+  if (isTableFailureType(type)) return FAILURE_TYPES[type];
+  const status = httpStatusOf(type);
+  if (status !== undefined) return httpFailureClass(status);
   return nonRetryable ? final('invalid', 'failed for good') : FAILURE_TYPES.Error;
+}
+
+/** The class of a type this code throws: its table entry, or its HTTP status's class. */
+export function failureClassOf(type: ThrownFailureType): FailureClass {
+  return classifyFailure(type);
 }
 
 /** The archive's errno codes that are an `ArchiveUnavailable` (retryable) failure. */

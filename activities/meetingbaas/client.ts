@@ -1,10 +1,10 @@
 // The Meeting BaaS REST calls the activities make (v1 or v2 API), each answer validated with zod and each
 // HTTP failure turned into an activity failure that Temporal retries, or not (see http-failure.ts).
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { toV2CreateBot, type BotRequest } from '../../domain/meetingbaas/bot-request';
 import { V2_STATUS_CODES } from '../../domain/meetingbaas/v2';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
+import { activityFailure, isFailureOfType } from '../failure';
 import { failureFromResponse } from '../http-failure';
 
 export type MeetingBaasApiVersion = 'v1' | 'v2';
@@ -99,10 +99,7 @@ export class MeetingBaasClient {
     init: RequestInit = {},
   ): Promise<T> {
     if (!this.options.apiKey) {
-      throw ApplicationFailure.nonRetryable(
-        `${what}: MEETINGBAAS_API_KEY is not configured`,
-        'ProviderNotConfigured',
-      );
+      throw activityFailure('ProviderNotConfigured', `${what}: MEETINGBAAS_API_KEY is not configured`);
     }
     const res = await fetch(new URL(path, this.options.baseUrl), {
       ...init,
@@ -119,10 +116,10 @@ export class MeetingBaasClient {
     }
     const parsed = schema.safeParse(await res.json().catch(() => undefined));
     if (!parsed.success) {
-      // An answer we cannot read may be a passing glitch of the provider: retry it.
-      throw ApplicationFailure.retryable(
-        `Meeting BaaS ${what}: unexpected answer: ${z.prettifyError(parsed.error).slice(0, 500)}`,
+      // An answer we cannot read may be a passing glitch of the provider: ProviderInvalidAnswer is retried.
+      throw activityFailure(
         'ProviderInvalidAnswer',
+        `Meeting BaaS ${what}: unexpected answer: ${z.prettifyError(parsed.error).slice(0, 500)}`,
       );
     }
     return parsed.data;
@@ -222,7 +219,7 @@ export class MeetingBaasClient {
         ? (await this.v1MeetingData(botId, false)).mp4
         : (await this.v2Bot(botId)).video;
     if (!url) {
-      throw ApplicationFailure.nonRetryable(`Meeting BaaS has no recording for bot ${botId}`, 'NoRecording');
+      throw activityFailure('NoRecording', `Meeting BaaS has no recording for bot ${botId}`);
     }
     return this.fresh(url);
   }
@@ -231,10 +228,7 @@ export class MeetingBaasClient {
   async transcriptionUrl(botId: string): Promise<string> {
     const { transcription } = await this.v2Bot(botId);
     if (!transcription) {
-      throw ApplicationFailure.nonRetryable(
-        `Meeting BaaS has no transcription for bot ${botId}`,
-        'NoTranscript',
-      );
+      throw activityFailure('NoTranscript', `Meeting BaaS has no transcription for bot ${botId}`);
     }
     return transcription;
   }
@@ -260,7 +254,7 @@ export class MeetingBaasClient {
       }
     } catch (err) {
       // 409: the bot's status does not allow leaving, i.e. it has already left. That is what was asked.
-      if (err instanceof ApplicationFailure && err.type === 'Http409') return;
+      if (isFailureOfType(err, 'Http409')) return;
       throw err;
     }
   }

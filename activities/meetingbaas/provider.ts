@@ -1,7 +1,6 @@
 // Activities that talk to the Meeting BaaS REST API: reconcile a meeting whose final webhook is missing,
 // refresh an expired recording URL, send a bot and make it leave.
 import { log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import type { ProviderEvent } from '../../domain/events';
@@ -10,6 +9,7 @@ import { finalDataRecordingUrl } from '../../domain/meetingbaas/final-data';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
 import { redactPresignedUrl } from '../../domain/redact';
 import type { FileArchive } from '../../platform/archive';
+import { activityFailure } from '../failure';
 import type { FreshUrl, MeetingBaasClient } from './client';
 
 export interface MeetingBaasProviderDeps {
@@ -60,9 +60,9 @@ async function storedBotRequest(archive: FileArchive, requestRef: ArchiveRef): P
   }
   const parsed = storedBotRequestSchema.safeParse(stored);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `the stored bot request ${requestRef.sha256.slice(0, 12)}… does not parse`,
+    throw activityFailure(
       'InvalidBotRequest',
+      `the stored bot request ${requestRef.sha256.slice(0, 12)}… does not parse`,
     );
   }
   return parsed.data.request;
@@ -168,7 +168,7 @@ export function meetingBaasProviderActivities({ archive, meetingBaas }: MeetingB
       requestRef?: ArchiveRef;
     }): Promise<{ botId: string }> {
       const sent = requestRef ? await storedBotRequest(archive, requestRef) : request;
-      if (!sent) throw ApplicationFailure.nonRetryable('no bot request given', 'InvalidBotRequest');
+      if (!sent) throw activityFailure('InvalidBotRequest', 'no bot request given');
       return { botId: await meetingBaas.createBot(sent) };
     },
 

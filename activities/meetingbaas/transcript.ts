@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import { v1CompleteSchema, v1TranscriptWords } from '../../domain/meetingbaas/v1';
@@ -7,6 +6,7 @@ import { v2CompletedSchema } from '../../domain/meetingbaas/v2';
 import { normalizeV2Transcription } from '../../domain/meetingbaas/v2-transcription';
 import { groupIntoUtterances, type NormalizedTranscript } from '../../domain/transcript';
 import type { FileArchive } from '../../platform/archive';
+import { activityFailure, isFailureOfType } from '../failure';
 import { downloadV2Transcription } from './v2-transcription';
 
 export interface ArchiveTranscriptInput {
@@ -32,9 +32,9 @@ export interface TranscriptDeps {
 function parseStored<T>(schema: z.ZodType<T>, json: unknown): T {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `stored final webhook body does not parse: ${parsed.error.message}`,
+    throw activityFailure(
       'InvalidPayload',
+      `stored final webhook body does not parse: ${parsed.error.message}`,
     );
   }
   return parsed.data;
@@ -52,15 +52,14 @@ async function transcriptOf(
   if ((json as { event?: unknown } | null)?.event === 'bot.completed') {
     const { data } = parseStored(v2CompletedSchema, json);
     if (!data.transcription) {
-      throw ApplicationFailure.nonRetryable('bot.completed names no transcription file', 'NoTranscript');
+      throw activityFailure('NoTranscript', 'bot.completed names no transcription file');
     }
     const signal = Context.current().cancellationSignal;
     let transcription;
     try {
       transcription = await downloadV2Transcription(data.transcription, allowedHosts, signal);
     } catch (err) {
-      if (!(err instanceof ApplicationFailure && err.type === 'UrlExpired' && freshTranscriptionUrl))
-        throw err;
+      if (!(isFailureOfType(err, 'UrlExpired') && freshTranscriptionUrl)) throw err;
       const url = await freshTranscriptionUrl(botId);
       transcription = await downloadV2Transcription(url, allowedHosts, signal);
     }
@@ -88,10 +87,7 @@ export function meetingBaasTranscriptActivities({ archive, ...download }: Transc
       try {
         json = JSON.parse(body.toString('utf8'));
       } catch {
-        throw ApplicationFailure.nonRetryable(
-          `stored final webhook body ${payloadRef.uri} is not JSON`,
-          'InvalidPayload',
-        );
+        throw activityFailure('InvalidPayload', `stored final webhook body ${payloadRef.uri} is not JSON`);
       }
       const transcript = await transcriptOf(json, botId, download);
       const ref = await archive.putJson(`meetingbaas/${botId}/transcript.json`, {

@@ -1,8 +1,8 @@
 // Downloads the v2 `transcription` artifact named by `bot.completed`: hosts checked, JSON validated.
-import { ApplicationFailure } from '@temporalio/common';
 import { v2TranscriptionSchema, type V2Transcription } from '../../domain/meetingbaas/v2-transcription';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
 import { fetchAllowed } from '../allowed-fetch';
+import { activityFailure } from '../failure';
 import { failureFromResponse } from '../http-failure';
 
 /** Whether a 403 is the storage refusing an expired presigned URL (S3 says "Request has expired"). */
@@ -19,9 +19,7 @@ export async function downloadV2Transcription(
   const res = await fetchAllowed(url, allowedHosts, 'transcription', signal);
   if (res.status === 403 && hasExpired(url, await res.text().catch(() => ''))) {
     // Its own type, so that the caller can get a fresh URL from GET /v2/bots/{id} (see transcript.ts).
-    throw ApplicationFailure.create({
-      message: 'transcription download: the presigned URL has expired (HTTP 403)',
-      type: 'UrlExpired',
+    throw activityFailure('UrlExpired', 'transcription download: the presigned URL has expired (HTTP 403)', {
       details: [{ status: 403 }],
     });
   }
@@ -33,13 +31,13 @@ export async function downloadV2Transcription(
   try {
     json = JSON.parse(await res.text());
   } catch {
-    throw ApplicationFailure.nonRetryable('the transcription file is not JSON', 'InvalidTranscription');
+    throw activityFailure('InvalidTranscription', 'the transcription file is not JSON');
   }
   const parsed = v2TranscriptionSchema.safeParse(json);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `the transcription file does not parse: ${parsed.error.message.slice(0, 1000)}`,
+    throw activityFailure(
       'InvalidTranscription',
+      `the transcription file does not parse: ${parsed.error.message.slice(0, 1000)}`,
     );
   }
   return parsed.data;

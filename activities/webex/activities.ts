@@ -2,12 +2,12 @@
 // participants, refresh a recording's direct download link, and turn auto-recording on for a scheduled
 // meeting. Only references, counts and names go back to the workflow; the data goes to the archive.
 import { Context, log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import type { WebexRecordingDetails } from '../../domain/webex/api';
 import { parseWebexMeetingId } from '../../domain/webex/ids';
 import { snippetsToTranscript } from '../../domain/webex/transcript';
 import type { FileArchive } from '../../platform/archive';
+import { activityFailure } from '../failure';
 import { downloadToArchive } from '../recording';
 import type { WebexClient } from './client';
 
@@ -48,7 +48,7 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function checkId(id: string, what: string): void {
   if (!SAFE_ID.test(id) || id.includes('..')) {
-    throw ApplicationFailure.nonRetryable(`not a valid Webex ${what}: ${id.slice(0, 100)}`, 'InvalidId');
+    throw activityFailure('InvalidId', `not a valid Webex ${what}: ${id.slice(0, 100)}`);
   }
 }
 
@@ -63,9 +63,9 @@ function expiryOf(details: WebexRecordingDetails): string | undefined {
 function downloadLink(details: WebexRecordingDetails): string {
   const link = details.temporaryDirectDownloadLinks?.recordingDownloadLink;
   if (!link) {
-    throw ApplicationFailure.nonRetryable(
-      `Webex gives no direct download link for recording ${details.id}: the token's user must be the meeting's host or an admin (meeting:admin_recordings_read), and downloading must not be prevented`,
+    throw activityFailure(
       'NoDownloadLink',
+      `Webex gives no direct download link for recording ${details.id}: the token's user must be the meeting's host or an admin (meeting:admin_recordings_read), and downloading must not be prevented`,
     );
   }
   return link;
@@ -218,16 +218,13 @@ export function webexActivities({ archive, allowedHosts, webex }: WebexActivityD
     async enableWebexAutoRecord({ meetingId }: { meetingId: string }): Promise<{ changed: boolean }> {
       const parsed = parseWebexMeetingId(meetingId);
       if (parsed?.kind === 'instance') {
-        throw ApplicationFailure.nonRetryable(
-          `${meetingId} is a meeting instance: auto-recording can only be set on a series or scheduled meeting`,
+        throw activityFailure(
           'InstanceMeetingId',
+          `${meetingId} is a meeting instance: auto-recording can only be set on a series or scheduled meeting`,
         );
       }
       if (!parsed) {
-        throw ApplicationFailure.nonRetryable(
-          `not a Webex meeting id: ${meetingId.slice(0, 100)}`,
-          'InvalidMeetingId',
-        );
+        throw activityFailure('InvalidMeetingId', `not a Webex meeting id: ${meetingId.slice(0, 100)}`);
       }
       const meeting = await webex.meeting(meetingId);
       if (meeting.enabledAutoRecordMeeting === true) return { changed: false };

@@ -1,8 +1,9 @@
 // Where the bearer token of each Webex call comes from: a static token, or an integration's refresh token
 // exchanged at `POST <baseUrl>/access_token` (simple-oauth2). Tokens never appear in failures or logs.
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { AuthorizationCode, type AccessToken } from 'simple-oauth2';
 import { webexAccessTokenSchema } from '../../domain/webex/api';
+import { activityFailure } from '../failure';
 import { failureFromResponse } from '../http-failure';
 
 export interface WebexOAuthSettings {
@@ -95,9 +96,9 @@ export class RefreshingToken implements WebexTokenSource {
     if (!parsed.success) {
       // Field names only: the answer holds tokens.
       const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-      throw ApplicationFailure.nonRetryable(
-        `Webex ${TOKEN_ENDPOINT}: unexpected answer (fields: ${fields})`,
+      throw activityFailure(
         'InvalidProviderAnswer',
+        `Webex ${TOKEN_ENDPOINT}: unexpected answer (fields: ${fields})`,
       );
     }
     // Webex may hand out a new refresh token with the access token: the old one then stops working.
@@ -123,9 +124,9 @@ function refreshFailure(err: unknown): ApplicationFailure {
   const status = e.output?.statusCode;
   if (e.data?.isResponseError && status) {
     if (status === 400 || status === 401) {
-      return ApplicationFailure.nonRetryable(
-        `Webex refused the refresh token (HTTP ${status}) on ${TOKEN_ENDPOINT}: check the Webex OAuth client id, client secret and refresh token settings`,
+      return activityFailure(
         'WebexUnauthorized',
+        `Webex refused the refresh token (HTTP ${status}) on ${TOKEN_ENDPOINT}: check the Webex OAuth client id, client secret and refresh token settings`,
       );
     }
     const headers = new Headers();
@@ -135,8 +136,8 @@ function refreshFailure(err: unknown): ApplicationFailure {
     return failureFromResponse({ status, statusText: '', headers }, `Webex ${TOKEN_ENDPOINT}`);
   }
   // Network errors and timeouts: Wreck's messages are fixed texts (no request data), safe to show.
-  return ApplicationFailure.retryable(
-    `Webex ${TOKEN_ENDPOINT} failed: ${String(e.message ?? err).slice(0, 200)}`,
+  return activityFailure(
     'ProviderUnavailable',
+    `Webex ${TOKEN_ENDPOINT} failed: ${String(e.message ?? err).slice(0, 200)}`,
   );
 }

@@ -1,7 +1,6 @@
 // The Webex REST calls the activities make. One place sends every request: bearer token (static or OAuth,
 // renewed once on a 401), sent only to the API's own origin; answers validated with zod; HTTP failures
 // turned into activity failures that Temporal retries, or not (see http-failure.ts).
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import {
   webexListSchema,
@@ -18,6 +17,7 @@ import {
   type WebexSnippet,
   type WebexTranscript,
 } from '../../domain/webex/api';
+import { activityFailure } from '../failure';
 import { failureFromResponse } from '../http-failure';
 import { RefreshingToken, StaticToken, type WebexOAuthSettings, type WebexTokenSource } from './auth';
 import { nextLink, repairNextUrl } from './pagination';
@@ -103,9 +103,9 @@ export class WebexClient {
     for (let hops = 0; ; hops++) {
       if (target.origin !== this.base.origin) {
         // The token is a credential for the whole Webex account: never sent anywhere else.
-        throw ApplicationFailure.nonRetryable(
-          `Webex ${this.describe(method, url)}: ${target.origin} is not the Webex API (${this.base.origin}); the access token is sent nowhere else`,
+        throw activityFailure(
           'UntrustedWebexUrl',
+          `Webex ${this.describe(method, url)}: ${target.origin} is not the Webex API (${this.base.origin}); the access token is sent nowhere else`,
         );
       }
       const res = await fetch(target, {
@@ -122,8 +122,7 @@ export class WebexClient {
       const location = res.headers.get('location');
       if (method !== 'GET' || res.status < 300 || res.status >= 400 || !location) return res;
       await res.body?.cancel();
-      if (hops === MAX_REDIRECTS)
-        throw ApplicationFailure.nonRetryable('Webex: too many redirects', 'TooManyRedirects');
+      if (hops === MAX_REDIRECTS) throw activityFailure('TooManyRedirects', 'Webex: too many redirects');
       target = new URL(location, target);
     }
   }
@@ -137,9 +136,9 @@ export class WebexClient {
   ): Promise<Response> {
     const what = this.describe(method, url);
     if (!this.auth) {
-      throw ApplicationFailure.nonRetryable(
-        `Webex ${what}: no Webex credentials configured (set WEBEX_ACCESS_TOKEN or the refresh-token settings)`,
+      throw activityFailure(
         'ProviderNotConfigured',
+        `Webex ${what}: no Webex credentials configured (set WEBEX_ACCESS_TOKEN or the refresh-token settings)`,
       );
     }
     const token = await this.auth.token();
@@ -156,21 +155,19 @@ export class WebexClient {
     await res.body?.cancel().catch(() => undefined);
     const details = [{ status: res.status }];
     if (res.status === 401) {
-      throw ApplicationFailure.create({
-        message: `Webex rejected the access token (HTTP 401) on ${what}: check WEBEX_ACCESS_TOKEN or the refresh-token settings`,
-        type: 'WebexUnauthorized',
-        nonRetryable: true,
-        details,
-      });
+      throw activityFailure(
+        'WebexUnauthorized',
+        `Webex rejected the access token (HTTP 401) on ${what}: check WEBEX_ACCESS_TOKEN or the refresh-token settings`,
+        { details },
+      );
     }
     if (res.status === 403) {
       const path = what.slice(what.indexOf(' ') + 1);
-      throw ApplicationFailure.create({
-        message: `Webex refused ${what} (HTTP 403): the token most likely lacks the scope ${likelyScope(method, path)}, or its user is neither the meeting's host nor an admin`,
-        type: 'WebexForbidden',
-        nonRetryable: true,
-        details,
-      });
+      throw activityFailure(
+        'WebexForbidden',
+        `Webex refused ${what} (HTTP 403): the token most likely lacks the scope ${likelyScope(method, path)}, or its user is neither the meeting's host nor an admin`,
+        { details },
+      );
     }
     throw failureFromResponse(res, `Webex ${what}`);
   }
@@ -186,9 +183,9 @@ export class WebexClient {
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       // Retrying cannot change what Webex answers to the same request.
-      throw ApplicationFailure.nonRetryable(
-        `Webex ${this.describe(method, url)}: unexpected answer: ${z.prettifyError(parsed.error).slice(0, 500)}`,
+      throw activityFailure(
         'InvalidProviderAnswer',
+        `Webex ${this.describe(method, url)}: unexpected answer: ${z.prettifyError(parsed.error).slice(0, 500)}`,
       );
     }
     return { data: parsed.data, headers: res.headers };
@@ -207,9 +204,9 @@ export class WebexClient {
     const seen = new Set<string>();
     for (let url: URL | undefined = first; url;) {
       if (seen.size === MAX_PAGES || seen.has(url.href)) {
-        throw ApplicationFailure.nonRetryable(
-          `Webex ${this.describe('GET', first)}: the pages do not end (next link repeats)`,
+        throw activityFailure(
           'InvalidProviderAnswer',
+          `Webex ${this.describe('GET', first)}: the pages do not end (next link repeats)`,
         );
       }
       seen.add(url.href);
@@ -253,9 +250,9 @@ export class WebexClient {
     const res = await this.send('GET', url, undefined, format === 'vtt' ? 'text/vtt' : 'text/plain');
     const text = await res.text();
     if (format === 'vtt' && !/^\uFEFF?WEBVTT/.test(text)) {
-      throw ApplicationFailure.nonRetryable(
-        `Webex ${this.describe('GET', url)}: the VTT transcript does not start with WEBVTT`,
+      throw activityFailure(
         'InvalidProviderAnswer',
+        `Webex ${this.describe('GET', url)}: the VTT transcript does not start with WEBVTT`,
       );
     }
     return text;
