@@ -5,21 +5,21 @@ FROM node:20-bookworm-slim AS base
 WORKDIR /app
 # No Temporal CLI (the local dev server) in an image that talks to an external Temporal: see
 # scripts/temporal-cli.js, which npm runs as the postinstall step.
-ENV SKIP_TEMPORAL_CLI=1
+ENV SKIP_TEMPORAL_CLI=1 SKIP_TEMPORAL_TEST_SERVER=1
 COPY package.json package-lock.json ./
-COPY scripts/temporal-cli.js ./scripts/
-# `npm install`, not `npm ci`: the lock file lacks other platforms' optional binaries (@swc/core-*, ...),
-# which `npm ci` refuses (as in .ci/run); the versions it does pin are still the ones installed.
+COPY scripts/temporal-cli.js scripts/temporal-test-server.js ./scripts/
+# `npm ci`: the lock file is complete (every platform's optional binaries), so the image gets exactly the
+# versions it pins, as .ci/run does.
 
 # Build: every dependency, then `npm run build` (tsc to dist/ and the prebuilt workflow bundle).
 FROM base AS build
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
 # Production dependencies only.
 FROM base AS deps
-RUN npm install --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 # TLS to Temporal Cloud and the providers checks certificates against the system's roots.

@@ -22,11 +22,15 @@ function runsAsTemporal(file) {
   return res.status === 0 && /temporal/i.test(res.stdout);
 }
 
-/** @returns {string | undefined} */
-function onPath() {
+/**
+ * `name` as an executable in a directory of PATH, or undefined (also used by temporal-test-server.js).
+ * @param {string} name
+ * @returns {string | undefined}
+ */
+function onPath(name) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
-    const candidate = path.join(dir, 'temporal');
+    const candidate = path.join(dir, name);
     try {
       fs.accessSync(candidate, fs.constants.X_OK);
       return candidate;
@@ -44,7 +48,7 @@ function onPath() {
 function findTemporalCli() {
   const fromEnv = process.env.TEMPORAL_CLI_PATH;
   if (fromEnv) return { path: fromEnv, source: 'env' };
-  const fromPath = onPath();
+  const fromPath = onPath('temporal');
   if (fromPath) return { path: fromPath, source: 'path' };
   if (fs.existsSync(VENV_BIN)) return { path: VENV_BIN, source: 'venv' };
   return undefined;
@@ -106,6 +110,6 @@ function main() {
   }
 }
 
-module.exports = { findTemporalCli, HOW_TO_FIX };
+module.exports = { findTemporalCli, HOW_TO_FIX, onPath };
 
 if (require.main === module) main();
