@@ -429,6 +429,50 @@ export class Meeting {
     return true;
   }
 
+  // The service's own findings below go through `apply` as events of its own (source `timer` or `api`), so
+  // that they are placed in time, deduplicated and recorded exactly as they were when the workflows sent
+  // them as events: runs recorded then restore and replay to the same state.
+
+  /**
+   * The meeting ended and its provider publishes the assets on its own schedule (Webex): all three are
+   * looked for from now on (`collecting`).
+   */
+  startCollecting(at: string, note: string): ApplyOutcome {
+    return this.apply({
+      ...this.ownEvent(at, 'timer'),
+      kind: 'collect',
+      code: 'collect_assets',
+      dedupeKey: 'collect_assets',
+      note,
+    });
+  }
+
+  /** The final-data watchdog gave up: no final data `message` says how long after which status. */
+  finalDataMissing(message: string, at: string): ApplyOutcome {
+    return this.apply({
+      ...this.ownEvent(at, 'timer'),
+      kind: 'final_failure',
+      code: 'final_event_missing',
+      dedupeKey: 'watchdog:final_event_missing',
+      error: { code: 'final_event_missing', message },
+    });
+  }
+
+  /** A look at the provider's API found assets published after the collection (`firstId`: the first one). */
+  moreAssetsFound(at: string, firstId: string, note: string): ApplyOutcome {
+    return this.apply({
+      ...this.ownEvent(at, 'api'),
+      kind: 'asset_published',
+      code: 'more_assets_found',
+      dedupeKey: `more_assets_found:${firstId}`,
+      note,
+    });
+  }
+
+  private ownEvent(receivedAt: string, source: 'timer' | 'api') {
+    return { provider: this.view.provider, externalId: this.view.externalId, receivedAt, source };
+  }
+
   /** News from the provider at `at`: an event (`event`: its code and source) or an answer of its API. */
   private heard(at: string, event?: string): void {
     const c = this.contact;

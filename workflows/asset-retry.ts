@@ -5,10 +5,6 @@ import * as wf from '@temporalio/workflow';
 import { pauseAfterRoundMs, type AssetRetrySettings } from '../domain/asset-retry';
 import { classified, type ClassifiedFailure } from './failure';
 
-// Histories recorded before transient failures were retried until the asset's deadline (and before a
-// collection that archived nothing failed `no_assets`): one activity call, its failure a verdict.
-export const TRANSIENT_PATCH = 'transient-not-verdict';
-
 export type Retried<T> =
   | { ok: true; value: T }
   | {

@@ -1,0 +1,15 @@
+// The meeting workflow's patches (`wf.patched`): each names a change of its command sequence, so that a run
+// recorded before the change replays with the old sequence (test/histories/ replay in CI).
+
+// Histories recorded before the watchdogs waited for the final data without any timer.
+export const WATCHDOG_PATCH = 'final-data-watchdog';
+// Histories recorded before live meetings had a watchdog (silence, meeting deadline: see domain/watchdog.ts).
+export const LIVE_WATCHDOG_PATCH = 'live-watchdog';
+// Histories recorded before late final data was collected (a revived meeting, Webex assets published after
+// the first collection): recorded only, the linger a plain timer.
+export const LATE_COLLECTION_PATCH = 'late-final-data-collected';
+// Runs that hand over to a new run (continue-as-new) before Temporal's per-execution limits.
+export const CONTINUE_AS_NEW_PATCH = 'continue-as-new';
+// Histories recorded before transient failures were retried until the asset's deadline (and before a
+// collection that archived nothing failed `no_assets`): one activity call, its failure a verdict.
+export const TRANSIENT_PATCH = 'transient-not-verdict';
