@@ -39,6 +39,7 @@ import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
 import { FileArchive } from '../platform/archive';
+import { RecentDeliveries } from './recent-deliveries';
 import { watchdogSettings, webexCollectionSettings, type Config } from '../platform/config';
 
 /** Temporal could not be reached or did not answer in time: the caller should retry later. */
@@ -70,6 +71,8 @@ export interface GatewayOptions {
    * that the meeting password and the speech_to_text key never enter its history. Unset: bots are refused.
    */
   archive?: Pick<FileArchive, 'putJson'>;
+  /** Webhooks signalled lately: a duplicate of one is answered without a signal. Unset: every one signalled. */
+  recentDeliveries?: RecentDeliveries;
 }
 
 /** The gateway as the configuration sets it up (the API; the benchmark's raw baseline makes the same calls). */
@@ -82,6 +85,9 @@ export function gatewayOptions(config: Config): GatewayOptions {
     webex: webexCollectionSettings(config),
     botRequestTimeoutMs: config.BOT_REQUEST_TIMEOUT_MS,
     archive: new FileArchive(config.ARCHIVE_DIR),
+    ...(config.DELIVERY_DEDUPE_SECONDS > 0
+      ? { recentDeliveries: new RecentDeliveries({ windowSeconds: config.DELIVERY_DEDUPE_SECONDS }) }
+      : {}),
   };
 }
 
@@ -124,8 +130,12 @@ export class MeetingsGateway {
    * has already closed is reported as `closed`, unless the event announces final data: then a new run of
    * the same workflow id goes on from the closed run's view with the event (`resumed`, see `resume`).
    */
-  async deliver(event: ProviderEvent): Promise<{ workflowId: string; closed: boolean; resumed?: boolean }> {
+  async deliver(
+    event: ProviderEvent,
+  ): Promise<{ workflowId: string; closed: boolean; resumed?: boolean; duplicate?: boolean }> {
     const workflowId = meetingWorkflowId(event.provider, event.externalId);
+    const recent = this.options.recentDeliveries;
+    if (recent?.has(workflowId, event.dedupeKey)) return { workflowId, closed: false, duplicate: true };
     const input: MeetingWorkflowInput = {
       provider: event.provider,
       externalId: event.externalId,
@@ -147,13 +157,16 @@ export class MeetingsGateway {
           staticSummary: `${PROVIDER_NAMES[event.provider]} ${event.externalId}`,
         }),
       );
+      recent?.remember(workflowId, event.dedupeKey);
       return { workflowId, closed: false };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     if (!announcesFinalData(event)) return { workflowId, closed: true };
     const resumed = await this.resume(workflowId, input, event);
-    return resumed ? { workflowId, closed: false, resumed: true } : { workflowId, closed: true };
+    if (!resumed) return { workflowId, closed: true };
+    recent?.remember(workflowId, event.dedupeKey);
+    return { workflowId, closed: false, resumed: true };
   }
 
   /**

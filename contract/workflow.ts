@@ -58,6 +58,11 @@ export interface MeetingRunState {
   webexRecordingIds?: string[];
   webexNotified?: { recordings: number; transcripts: number };
   /**
+   * Webex: until when (ms since the epoch) the run looks for assets published after the collection; a run
+   * that hands over while looking goes on looking in the next.
+   */
+  webexAssetDeadlineMs?: number;
+  /**
    * The final-data watchdog: the status it watches and when it started watching it (ms since the epoch), so
    * that its deadlines count from then and not from the new run's start.
    */

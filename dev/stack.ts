@@ -14,6 +14,7 @@ import pino from 'pino';
 import type { MeetingBaasClientOptions } from '../activities/meetingbaas/client';
 import type { WebexClientOptions } from '../activities/webex/client';
 import { createApp } from '../api/app';
+import { RecentDeliveries } from '../api/recent-deliveries';
 import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
@@ -143,6 +144,8 @@ export interface StackOptions {
   archive?: (dir: string) => FileArchive;
   /** The API's logger, which also gets the worker's lines (SDK, workflows, activities) while the stack runs. */
   log?: Logger;
+  /** DELIVERY_DEDUPE_SECONDS of the API (default 0 here: every webhook signalled, as the tests expect). */
+  dedupeSeconds?: number;
 }
 
 export async function startStack(options: StackOptions = {}) {
@@ -179,6 +182,9 @@ export async function startStack(options: StackOptions = {}) {
     webex: { ...DEFAULT_WEBEX_COLLECTION, ...options.webex },
     assetRetry: options.assetRetry,
     archive,
+    ...(options.dedupeSeconds
+      ? { recentDeliveries: new RecentDeliveries({ windowSeconds: options.dedupeSeconds }) }
+      : {}),
   });
   const app = createApp({
     config: {

@@ -371,6 +371,19 @@ export class Meeting {
     else if (failure) this.view.error = failure;
   }
 
+  /**
+   * One asset's result while the others are still collected: the view shows it at once (an archived
+   * transcript is not `pending` for the hours a recording may be retried). The meeting's status moves only
+   * with `collected`, once nothing is pending.
+   */
+  assetCollected<A extends 'recording' | 'transcript' | 'participants'>(
+    asset: A,
+    result: MeetingView[A] | undefined,
+  ): void {
+    if (!result || this.view.status !== 'collecting' || this.view[asset]?.status !== 'pending') return;
+    this.view[asset] = result;
+  }
+
   /** Not one asset (recording, transcript, participants) is archived: an internal fact of collection. */
   get nothingArchived(): boolean {
     const { recording, transcript, participants } = this.view;

@@ -158,6 +158,11 @@ const configSchema = z
     BOT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** How long a finished meeting's workflow stays open to record late deliveries. */
     MEETING_LINGER_SECONDS: z.coerce.number().int().min(0).default(3600),
+    /**
+     * How long the API remembers a webhook it signalled (per process, by meeting and dedupe key): a
+     * duplicate within this window is answered 200 without a signal (api/recent-deliveries.ts). 0: off.
+     */
+    DELIVERY_DEDUPE_SECONDS: z.coerce.number().int().min(0).default(600),
   })
   .superRefine((config, ctx) => {
     const oauth = ['WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'WEBEX_REFRESH_TOKEN'] as const;

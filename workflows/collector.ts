@@ -48,7 +48,7 @@ export interface MeetingCollector {
   /** Takes the service's bot out of the meeting, where the provider has one (DELETE /bots). */
   leave?(): Promise<void>;
   /** What this collector carries to the run after it (continue-as-new). */
-  carried(): Partial<Pick<MeetingRunState, 'webexRecordingIds' | 'webexNotified'>>;
+  carried(): Partial<Pick<MeetingRunState, 'webexRecordingIds' | 'webexNotified' | 'webexAssetDeadlineMs'>>;
 }
 
 export type CollectorFactory = (run: MeetingRunContext, carried?: MeetingRunState) => MeetingCollector;

@@ -15,6 +15,7 @@ import {
   type RecordingUrl,
 } from '../contract/workflow';
 import type { ProviderEvent, ReceivedProviderEvent } from '../domain/events';
+import type { ThrownFailureType } from '../domain/failures';
 import type { MeetingStatus } from '../domain/lifecycle';
 import { Meeting, type MeetingRule } from '../domain/meeting';
 import { isSearchableDate } from '../domain/provider-time';
@@ -217,9 +218,10 @@ export class MeetingRun implements MeetingRunContext {
     const validUntil = new Date(Date.now() + MIN_URL_VALIDITY_MS + REFRESH_SLACK_MS).toISOString();
     const fresh = await this.collector.freshRecordingUrl(validUntil);
     if (Date.parse(fresh.expiresAt) - Date.now() < MIN_URL_VALIDITY_MS) {
+      const type: ThrownFailureType = 'RecordingUrlTooShort';
       throw wf.ApplicationFailure.nonRetryable(
         `the provider's new recording URL expires too soon (${fresh.expiresAt})`,
-        'RecordingUrlTooShort',
+        type,
       );
     }
     this.recordingUrl = fresh;

@@ -13,3 +13,6 @@ export const CONTINUE_AS_NEW_PATCH = 'continue-as-new';
 // Histories recorded before transient failures were retried until the asset's deadline (and before a
 // collection that archived nothing failed `no_assets`): one activity call, its failure a verdict.
 export const TRANSIENT_PATCH = 'transient-not-verdict';
+// Histories recorded before a Webex list call that failed for a transient reason (its own retries spent)
+// was one more empty look instead of the asset's verdict.
+export const WEBEX_LIST_RETRY_PATCH = 'webex-list-transient';

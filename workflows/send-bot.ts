@@ -13,13 +13,12 @@ import type { ProviderEvent } from '../domain/events';
 import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
 import { meetingWorkflowId } from '../domain/workflow-id';
 import { meetingWorkflow } from './meeting';
+import { PROVIDER_COMMAND } from './activity-options';
 
 // A 4xx from the provider (bad meeting URL, duplicate bot, no credit) fails at once; 429/5xx are retried.
 const { createMeetingBaasBot } = wf.proxyActivities<Activities>({
+  ...PROVIDER_COMMAND,
   summary: 'Send a Meeting BaaS bot',
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /**

@@ -2,12 +2,11 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { WebexAutoRecordInput, WebexAutoRecordResult } from '../contract/workflow';
+import { PROVIDER_SETTING } from './activity-options';
 
 const { enableWebexAutoRecord } = wf.proxyActivities<Activities>({
+  ...PROVIDER_SETTING,
   summary: 'Turn on automatic recording of the Webex meeting',
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 export async function webexAutoRecordWorkflow({

@@ -94,12 +94,13 @@ test('Meeting BaaS: the recording download fails (503) for ever: retried in roun
   const deadline = DEFAULTS.FINAL_DATA_DEADLINE_SECONDS;
   const deadlineMs = t0 + deadline * 1000;
 
-  // An hour in: collecting, the recording saying what is retried, why, and until when (the transcript,
-  // archived at once, shows in the view once the collection is over).
+  // An hour in: collecting, the recording saying what is retried, why, and until when; the transcript,
+  // archived at once, is in the view already.
   await meetings.skip(3600);
   const retrying = await meetings.view('meetingbaas', botId);
   expect(retrying.status).toBe('collecting');
   expect(meetings.provider.calls(botId, 'archiveMeetingBaasTranscript')).toHaveLength(1);
+  expect(retrying.transcript).toMatchObject({ status: 'archived' });
   expect(retrying.recording).toMatchObject({ status: 'pending' });
   expect(retrying.recording?.reason).toMatch(
     new RegExp(

@@ -2,9 +2,12 @@
 // transcript are looked for every WEBEX_ASSET_POLL_SECONDS, doubling up to WEBEX_ASSET_POLL_MAX_SECONDS (a
 // `created` webhook ends a pause early), until WEBEX_ASSET_DEADLINE_SECONDS; found later, they are collected
 // too; then the meeting lingers MEETING_LINGER_SECONDS.
+import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import type { WebexTranscriptSummary } from '../../activities/webex/activities';
+import { providerEventSignal } from '../../contract/workflow';
 import { notPublishedReason } from '../../domain/webex/collection';
+import { eventually } from '../helpers/stack';
 import {
   backoffAgainst,
   DEFAULTS,
@@ -53,11 +56,12 @@ test('nothing published: looked for with backoff until WEBEX_ASSET_DEADLINE_SECO
   const meetingId = webexInstanceId(randomUUID());
   const t0 = await meetingEnded(meetingId);
 
-  // Half way: still collecting; the participant list was archived at once (the view shows it at the end).
+  // Half way: still collecting; the participant list was archived at once, and the view shows it.
   await meetings.skip(deadline / 2);
   const waiting = await meetings.view('webex', meetingId);
   expect(waiting.status).toBe('collecting');
   expect(waiting.recording).toMatchObject({ status: 'pending' });
+  expect(waiting.participants).toMatchObject({ status: 'archived', count: 3 });
   const participants = meetings.provider.calls(meetingId, 'archiveWebexParticipants');
   expect(participants.map((c) => secondsAfter(t0, c.atMs, 0))).toEqual([0]);
 
@@ -148,4 +152,67 @@ test('all published at once: completed at the end; a transcript published 10 h l
   const looks = meetings.provider.calls(meetingId, 'listWebexTranscripts').map((c) => c.atMs);
   expect(secondsAfter(t0, looks.at(-1)!, deadline)).toBe(deadline);
   expect(secondsAfter(t0, closedAtMs, deadline + linger)).toBe(deadline + linger);
+});
+
+test('a run that spends its signal budget while looking for more assets hands over; the next run goes on looking and collects what is published later', async () => {
+  const meetingId = webexInstanceId(randomUUID());
+  const secondAfter = 10 * 3600;
+  let t0 = 0;
+  meetings.provider.script(meetingId, {
+    listWebexRecordings: () => [{ id: 'rec-1', durationSeconds: 1800 }],
+    listWebexTranscripts: ({ atMs }) =>
+      atMs - t0 >= secondAfter * 1000 ? [transcript('tr-1'), transcript('tr-2')] : [transcript('tr-1')],
+  });
+  t0 = await meetingEnded(meetingId);
+  await meetings.skip(2);
+  await meetings.viewWhen('webex', meetingId, (v) => v.status === 'completed');
+
+  // A storm of 1,000 deliveries (the run's signal budget, RUN_BUDGET) while the run looks for more assets.
+  const handle = meetings.env.client.workflow.getHandle(`webex:${meetingId}`);
+  const { runId: firstRun } = await handle.describe();
+  const again = webexMeeting(meetingId, 'ended', t0);
+  for (let i = 0; i < 1_000; i += 50)
+    await Promise.all(Array.from({ length: 50 }, () => handle.signal(providerEventSignal, again)));
+  const handedOver = await eventually(
+    async () => (await handle.describe()).runId,
+    (runId) => runId !== firstRun,
+  );
+  expect(handedOver).not.toBe(firstRun);
+
+  // The new run goes on looking on the backoff and finds the transcript published 10 h after the end.
+  const { view } = await meetings.closed('webex', meetingId);
+  expect(view.status).toBe('completed');
+  expect(view.transcript?.parts?.map((p) => [p.id, p.status])).toEqual([
+    ['tr-1', 'archived'],
+    ['tr-2', 'archived'],
+  ]);
+  const looks = meetings.provider.calls(meetingId, 'listWebexTranscripts').map((c) => c.atMs);
+  expect(secondsAfter(t0, looks.at(-1)!, deadline)).toBe(deadline);
+});
+
+test("Webex's recording list fails (503) for 2 h: each failed look is one more empty look, and the recording is archived once it answers", async () => {
+  const meetingId = webexInstanceId(randomUUID());
+  const outage = 2 * 3600;
+  let t0 = 0;
+  meetings.provider.script(meetingId, {
+    listWebexRecordings: ({ atMs }) => {
+      if (atMs - t0 < outage * 1000)
+        throw ApplicationFailure.create({ message: 'Webex answered 503', type: 'ProviderUnavailable' });
+      return [{ id: 'rec-1', durationSeconds: 1800 }];
+    },
+    listWebexTranscripts: () => [transcript('tr-1')],
+  });
+  t0 = await meetingEnded(meetingId);
+
+  await meetings.skip(outage / 2);
+  const during = await meetings.view('webex', meetingId);
+  expect(during.status).toBe('collecting');
+  expect(during.recording).toMatchObject({ status: 'pending' });
+
+  await meetings.skipUntil(t0, outage + DEFAULTS.WEBEX_ASSET_POLL_MAX_SECONDS * 2);
+  const done = await meetings.viewWhen('webex', meetingId, (v) => v.status === 'completed');
+  expect(done.recording).toMatchObject({ status: 'archived', parts: [{ id: 'rec-1', status: 'archived' }] });
+  const archived = meetings.provider.calls(meetingId, 'archiveWebexRecording');
+  expect((archived[0]!.atMs - t0) / 1000).toBeGreaterThanOrEqual(outage);
+  await meetings.terminate('webex', meetingId);
 });

@@ -8,6 +8,7 @@ import { retryUntilDeadline, type Retried } from '../asset-retry';
 import type { MeetingRunContext } from '../collector';
 import { reasonOf } from '../failure';
 import { TRANSIENT_PATCH } from '../patches';
+import { shown } from '../shown';
 import { archiveMeetingBaasTranscript, archiveRecording } from './activities';
 
 /**
@@ -98,6 +99,10 @@ export async function collectMeetingBaas(run: MeetingRunContext): Promise<void> 
     }
   };
 
-  const [rec, tr] = await Promise.all([recording(), transcript()]);
+  // Each asset shows in the view as soon as it is done; the meeting is collected once both are.
+  const [rec, tr] = await Promise.all([
+    recording().then((view) => shown(run, 'recording', view)),
+    transcript().then((view) => shown(run, 'transcript', view)),
+  ]);
   meeting.collected({ recording: rec, transcript: tr });
 }

@@ -3,6 +3,7 @@
 // while the participant list, available at once, is archived in parallel.
 import * as wf from '@temporalio/workflow';
 import { DEFAULT_ASSET_RETRY } from '../../domain/asset-retry';
+import type { ThrownFailureType } from '../../domain/failures';
 import { redactUrlsInText } from '../../domain/redact';
 import type { ParticipantsView, RecordingPart, RecordingView, TranscriptView } from '../../domain/view';
 import {
@@ -12,8 +13,9 @@ import {
 } from '../../domain/webex/collection';
 import { retryOrThrow } from '../asset-retry';
 import type { MeetingRunContext } from '../collector';
-import { isPermanent, reasonOf } from '../failure';
-import { TRANSIENT_PATCH } from '../patches';
+import { classified, isPermanent, reasonOf } from '../failure';
+import { TRANSIENT_PATCH, WEBEX_LIST_RETRY_PATCH } from '../patches';
+import { shown } from '../shown';
 import {
   archiveWebexParticipants,
   archiveWebexRecording,
@@ -41,7 +43,11 @@ type Outcome<V> = { view: V; permanentError?: unknown };
 /** Tells the meeting's current details what a part of the collection waits for (undefined: nothing). */
 export type ShowWaiting = (topic: string, note: string | undefined) => void;
 
-/** Looks with `list` until it finds something, the deadline passes (empty list) or it fails. */
+/**
+ * Looks with `list` until it finds something, the deadline passes (empty list) or it fails for good. Since
+ * WEBEX_LIST_RETRY_PATCH a transient failure of a look (the activity's own retries spent: an hour of 5xx)
+ * is one more empty look: looked at again on the backoff, until the deadline, where it is the reason.
+ */
 async function lookUntilPublished<T>(
   what: 'recording' | 'transcript',
   list: (look: number) => Promise<T[]>,
@@ -53,15 +59,26 @@ async function lookUntilPublished<T>(
   try {
     for (let emptyLooks = 1; ; emptyLooks++) {
       const before = notified();
-      const items = await list(emptyLooks);
+      let items: T[] = [];
+      let failed: string | undefined;
+      try {
+        items = await list(emptyLooks);
+      } catch (err) {
+        if (wf.isCancellation(err)) throw err;
+        const failure = classified(err);
+        if (!failure.retryable || Date.now() >= deadlineMs || !wf.patched(WEBEX_LIST_RETRY_PATCH)) throw err;
+        failed = `${failure.wording} (${failure.type})`;
+      }
       const left = (deadlineMs - Date.now()) / 1000;
       if (items.length || left <= 0) return items;
       const pause = nextLookDelaySeconds(settings, emptyLooks, left);
       const next = isoIn(pause * 1000);
       showWaiting(
         what,
-        `Webex has not published the ${what} yet: looking again at ${next} or when Webex announces it` +
-          ` (gives up at ${new Date(deadlineMs).toISOString()})`,
+        (failed
+          ? `Webex's ${what} list could not be read (${failed}): looking again at ${next}`
+          : `Webex has not published the ${what} yet: looking again at ${next}`) +
+          ` or when Webex announces it (gives up at ${new Date(deadlineMs).toISOString()})`,
       );
       await wf.condition(() => notified() > before, pause * 1000, {
         summary: `Look for the Webex ${what} again in ${pause} s (or when announced)`,
@@ -236,7 +253,12 @@ export async function collectWebex(
     }
   };
 
-  const [rec, tr, people] = await Promise.all([recording(), transcript(), participants()]);
+  // Each asset shows in the view as soon as it is done; the meeting is collected once all three are.
+  const [rec, tr, people] = await Promise.all([
+    recording().then((o) => ({ ...o, view: shown(run, 'recording', o.view) })),
+    transcript().then((o) => ({ ...o, view: shown(run, 'transcript', o.view) })),
+    participants().then((o) => ({ ...o, view: shown(run, 'participants', o.view) })),
+  ]);
   const outcomes = [rec, tr, people];
   const nothingArchived = outcomes.every((o) => o.view.status !== 'archived');
   const blocking = outcomes.find((o) => o.permanentError !== undefined)?.permanentError;
@@ -249,11 +271,16 @@ export async function collectWebex(
   return { deadlineMs };
 }
 
+/** The meeting's error code when a permanent failure of this type stopped every asset. */
+const FAILED_COLLECTION_CODES: Partial<Record<ThrownFailureType, string>> = {
+  WebexUnauthorized: 'provider_unauthorized',
+  ProviderNotConfigured: 'provider_not_configured',
+};
+
 function failureOf(err: unknown): { code: string; message: string } {
   const cause = err instanceof wf.ActivityFailure ? err.cause : err;
   const type = cause instanceof wf.ApplicationFailure ? cause.type : undefined;
   const message = redactUrlsInText(cause instanceof Error ? cause.message : String(cause));
-  if (type === 'WebexUnauthorized') return { code: 'provider_unauthorized', message };
-  if (type === 'ProviderNotConfigured') return { code: 'provider_not_configured', message };
-  return { code: 'collection_failed', message: reasonOf(err) };
+  const code = type ? FAILED_COLLECTION_CODES[type as ThrownFailureType] : undefined;
+  return code ? { code, message } : { code: 'collection_failed', message: reasonOf(err) };
 }

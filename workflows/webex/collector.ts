@@ -18,6 +18,8 @@ const nowIso = () => new Date(Date.now()).toISOString();
 export class WebexCollector implements MeetingCollector {
   readonly providerName = 'Webex';
   private readonly findings: WebexFindings;
+  /** Set once collected: until when assets published later are looked for (carried to the next run). */
+  private lookingUntilMs?: number;
 
   constructor(
     private readonly run: MeetingRunContext,
@@ -28,6 +30,7 @@ export class WebexCollector implements MeetingCollector {
       recordingIds:
         carried?.webexRecordingIds ?? (run.input.resumeFrom?.recording?.parts ?? []).map((p) => p.id),
     };
+    this.lookingUntilMs = carried?.webexAssetDeadlineMs;
   }
 
   private get settings() {
@@ -35,6 +38,17 @@ export class WebexCollector implements MeetingCollector {
   }
 
   async untilCollected(): Promise<void> {
+    const { run } = this;
+    // A run continued as new while looking for assets published later goes on looking.
+    if (this.lookingUntilMs === undefined) await this.collect();
+    // Until the deadline, recordings and transcripts Webex publishes later are collected too. The run may
+    // hand over between looks (not during one: its activities run `inFlight`).
+    if (this.lookingUntilMs !== undefined && run.meeting.view.status === 'completed')
+      await watchWebexAssets(run, this.settings, this.findings, this.lookingUntilMs);
+  }
+
+  /** Until the meeting ends (the live watchdog), then its first collection. */
+  private async collect(): Promise<void> {
     const { run } = this;
     const { meeting } = run;
     if (wf.patched(LIVE_WATCHDOG_PATCH)) {
@@ -59,9 +73,7 @@ export class WebexCollector implements MeetingCollector {
     if (meeting.status !== 'collecting') return;
     const { deadlineMs } = await collectWebex(run, this.settings, this.findings);
     run.publish();
-    // Until the deadline, recordings and transcripts Webex publishes later are collected too.
-    if (run.lateCollection && meeting.view.status === 'completed')
-      await run.inFlight(() => watchWebexAssets(run, this.settings, this.findings, deadlineMs));
+    if (run.lateCollection) this.lookingUntilMs = deadlineMs;
   }
 
   collectLate(): Promise<void> {
@@ -86,6 +98,7 @@ export class WebexCollector implements MeetingCollector {
     return {
       webexRecordingIds: this.findings.recordingIds,
       webexNotified: { ...this.findings.notified },
+      ...(this.lookingUntilMs !== undefined ? { webexAssetDeadlineMs: this.lookingUntilMs } : {}),
     };
   }
 }

@@ -186,7 +186,7 @@ export async function watchWebexAssets(
       summary: `Look for more Webex recordings and transcripts in ${Math.round(pause)} s (or when announced)`,
     });
     run.showWaiting('more assets', undefined);
-    quiet = (await collectNewWebexAssets(run, findings)) ? 1 : quiet + 1;
+    quiet = (await run.inFlight(() => collectNewWebexAssets(run, findings))) ? 1 : quiet + 1;
   }
 }
 
