@@ -157,26 +157,32 @@ export function webexLiveAnswer(state: string | undefined): LiveAnswer {
   return { outcome: 'live', detail: `Webex says the meeting is ${state ?? 'in an unknown state'}` };
 }
 
+/** How a provider names an `ended` its API reported: the event's code and dedupe key. */
+export interface EndedFromApi {
+  code: string;
+  dedupeKey: string;
+}
+
 /**
- * The `ended` event the provider's API reported. Its dedupe key is the one of the webhook it stands for
- * (Webex) or says where it came from (Meeting BaaS), so that the webhook arriving after all is not applied
- * twice (Webex) or is recorded without moving the meeting back (Meeting BaaS: `ended` is not re-applied).
+ * The `ended` event the provider's API reported. Its dedupe key (the provider's: `ended`) is the one of the
+ * webhook it stands for (Webex) or says where it came from (Meeting BaaS), so that the webhook arriving
+ * after all is not applied twice (Webex) or is recorded without moving the meeting back (Meeting BaaS).
  */
 export function endedFromApi(
   provider: Provider,
   externalId: string,
   receivedAt: string,
   detail: string,
+  ended: EndedFromApi,
 ): ProviderEvent {
-  const webex = provider === 'webex';
   return {
     provider,
     externalId,
     kind: 'ended',
-    code: webex ? 'meetings.ended' : 'call_ended',
+    code: ended.code,
     receivedAt,
     source: 'api',
-    dedupeKey: webex ? `meetings:ended:${externalId}` : 'api:call_ended',
+    dedupeKey: ended.dedupeKey,
     note: `read from the provider API after a silence: ${detail}`,
   };
 }

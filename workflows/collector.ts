@@ -31,6 +31,8 @@ export interface MeetingRunContext {
 export interface MeetingCollector {
   /** "Meeting BaaS", "Webex": in notes and summaries. */
   readonly providerName: string;
+  /** What an `ended` meeting waits for with this provider, for the UI's current details. */
+  readonly endedWaitsFor: string;
   /**
    * From the meeting's first event until its assets are collected, or it ended without them: the
    * watchdogs, then the collection. The run may hand over to a new run while this waits (not while an

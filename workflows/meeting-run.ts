@@ -241,7 +241,9 @@ export class MeetingRun implements MeetingRunContext {
       if (this.duplicates) wf.log.info('duplicate delivery ignored', this.duplicates);
       this.duplicates = undefined;
       if (this.detailsStale)
-        wf.setCurrentDetails(currentDetails(this.meeting.view, [...this.waiting.values()]));
+        wf.setCurrentDetails(
+          currentDetails(this.meeting.view, [...this.waiting.values()], this.collector.endedWaitsFor),
+        );
       this.detailsStale = false;
     }
   }

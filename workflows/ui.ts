@@ -20,13 +20,18 @@ export function summaryLine(view: MeetingView): string {
 /**
  * The "current details" of a meeting's workflow: status, what it waits for, what failed and why, where
  * its assets are archived, and the timeline. `waiting` says what the workflow's own timers are waiting
- * for right now (a watchdog, a pause between looks), which the view does not know.
+ * for right now (a watchdog, a pause between looks), which the view does not know; `endedWaitsFor` what
+ * an `ended` meeting waits for with its provider (MeetingCollector.endedWaitsFor).
  */
-export function currentDetails(view: MeetingView, waiting: readonly string[] = []): string {
+export function currentDetails(
+  view: MeetingView,
+  waiting: readonly string[] = [],
+  endedWaitsFor = "the provider's final data",
+): string {
   return [
     `## ${md(summaryLine(view))}`,
     statusSection(view),
-    section('Pending', pending(view, waiting)),
+    section('Pending', pending(view, waiting, endedWaitsFor)),
     section('Failed', failures(view)),
     section('Archive', archiveLines(view)),
     timeline(view),
@@ -45,7 +50,7 @@ function statusSection(view: MeetingView): string {
 }
 
 /** What the meeting is still waiting for, from its status and assets. */
-function pending(view: MeetingView, waiting: readonly string[]): string[] {
+function pending(view: MeetingView, waiting: readonly string[], endedWaitsFor: string): string[] {
   const lines: string[] = [];
   const byStatus: Partial<Record<MeetingView['status'], string>> = {
     scheduled: 'the meeting to start (provider webhooks)',
@@ -54,10 +59,7 @@ function pending(view: MeetingView, waiting: readonly string[]): string[] {
     in_call: 'the call to end',
     recording: 'the call to end',
     paused: 'the call to end',
-    ended:
-      view.provider === 'meetingbaas'
-        ? "Meeting BaaS's final data (its `complete` webhook); a watchdog asks its API if it stays silent"
-        : 'the collection of the assets Webex publishes after the meeting',
+    ended: endedWaitsFor,
   };
   const state = byStatus[view.status];
   if (state) lines.push(`Waiting for ${state}.`);

@@ -157,4 +157,6 @@ test('10,500 deliveries to one meeting: all answered 200, continued as new, comp
   console.log(
     `${TOTAL} deliveries in ${seconds.toFixed(1)} s; ${runs} runs; ${retried} sent again after a 503`,
   );
-}, 120_000);
+  // Generous: about 90 s on an idle 2-vCPU machine, twice that beside the other test files; what the test
+  // asserts is that nothing is lost or refused for good, not how fast.
+}, 300_000);

@@ -15,6 +15,8 @@ import {
   watchdogSettingsOf,
   webexLiveAnswer,
 } from '../../domain/watchdog';
+import { MEETINGBAAS_ENDED_FROM_API } from '../../domain/meetingbaas/ended-from-api';
+import { webexEndedFromApi } from '../../domain/webex/ended-from-api';
 
 const settings = { ...DEFAULT_WATCHDOG, silenceTimeoutSeconds: 100, meetingDeadlineSeconds: 1000 };
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
@@ -141,7 +143,13 @@ describe("what the provider's API says", () => {
   });
 
   test("an `ended` read from Webex's API has the dedupe key of the webhook it stands for", () => {
-    const event = endedFromApi('webex', 'abc_I_123', iso(5), 'Webex says the meeting has ended');
+    const event = endedFromApi(
+      'webex',
+      'abc_I_123',
+      iso(5),
+      'Webex says the meeting has ended',
+      webexEndedFromApi('abc_I_123'),
+    );
     expect(providerEventSchema.parse(event)).toEqual(event);
     expect(event).toMatchObject({
       kind: 'ended',
@@ -152,7 +160,13 @@ describe("what the provider's API says", () => {
   });
 
   test("an `ended` read from Meeting BaaS's API says where it came from", () => {
-    const event = endedFromApi('meetingbaas', 'bot-1', iso(5), 'the bot has left');
+    const event = endedFromApi(
+      'meetingbaas',
+      'bot-1',
+      iso(5),
+      'the bot has left',
+      MEETINGBAAS_ENDED_FROM_API,
+    );
     expect(event).toMatchObject({
       kind: 'ended',
       code: 'call_ended',

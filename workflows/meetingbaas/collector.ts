@@ -3,6 +3,7 @@
 import { condition, patched } from '@temporalio/workflow';
 import type { ReconcileResult } from '../../activities/meetingbaas/provider';
 import type { Meeting } from '../../domain/meeting';
+import { MEETINGBAAS_ENDED_FROM_API } from '../../domain/meetingbaas/ended-from-api';
 import { watchdogSettingsOf, type LiveAnswer } from '../../domain/watchdog';
 import type { MeetingCollector, MeetingRunContext } from '../collector';
 import { LIVE_WATCHDOG_PATCH, WATCHDOG_PATCH } from '../patches';
@@ -12,6 +13,8 @@ import { collectMeetingBaas } from './collection';
 
 export class MeetingBaasCollector implements MeetingCollector {
   readonly providerName = 'Meeting BaaS';
+  readonly endedWaitsFor =
+    "Meeting BaaS's final data (its `complete` webhook); a watchdog asks its API if it stays silent";
 
   constructor(private readonly run: MeetingRunContext) {}
 
@@ -26,6 +29,7 @@ export class MeetingBaasCollector implements MeetingCollector {
       const askLive = patched(LIVE_WATCHDOG_PATCH)
         ? {
             providerName: this.providerName,
+            ended: MEETINGBAAS_ENDED_FROM_API,
             ask: async (ask: number) => liveAnswerOfReconcile(await reconcileMeetingBaas(this.botId, ask)),
           }
         : undefined;

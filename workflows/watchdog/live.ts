@@ -9,6 +9,7 @@ import {
   liveWatch,
   liveWatchNotes,
   noEndMessage,
+  type EndedFromApi,
   type LiveAnswer,
   type WatchdogSettings,
 } from '../../domain/watchdog';
@@ -19,6 +20,8 @@ import { reasonOf } from '../failure';
 export interface AskWhereMeetingStands {
   /** The provider's name in notes: "Meeting BaaS", "Webex". */
   providerName: string;
+  /** The `ended` event the API's answer stands for (domain/watchdog.ts endedFromApi). */
+  ended: EndedFromApi;
   ask: (ask: number) => Promise<LiveAnswer>;
 }
 
@@ -98,7 +101,7 @@ async function askLive(run: MeetingRunContext, asking: AskWhereMeetingStands): P
   // An event of its own (final data, a failure, the end): in the history as such.
   meeting.askedProvider(at);
   if (answer.outcome === 'event') run.apply(answer.event);
-  else run.apply(endedFromApi(provider, externalId, at, answer.detail));
+  else run.apply(endedFromApi(provider, externalId, at, answer.detail, asking.ended));
   run.publish();
   return answer.outcome === 'event' ? (answer.event.note ?? answer.event.code) : answer.detail;
 }

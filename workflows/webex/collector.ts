@@ -5,6 +5,7 @@ import * as wf from '@temporalio/workflow';
 import type { ProviderEvent } from '../../domain/events';
 import { watchdogSettingsOf } from '../../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION } from '../../domain/webex/collection';
+import { webexEndedFromApi } from '../../domain/webex/ended-from-api';
 import type { MeetingRunState } from '../../contract/workflow';
 import type { MeetingCollector, MeetingRunContext } from '../collector';
 import { LIVE_WATCHDOG_PATCH } from '../patches';
@@ -17,6 +18,7 @@ const nowIso = () => new Date(Date.now()).toISOString();
 
 export class WebexCollector implements MeetingCollector {
   readonly providerName = 'Webex';
+  readonly endedWaitsFor = 'the collection of the assets Webex publishes after the meeting';
   private readonly findings: WebexFindings;
   /** Set once collected: until when assets published later are looked for (carried to the next run). */
   private lookingUntilMs?: number;
@@ -56,6 +58,7 @@ export class WebexCollector implements MeetingCollector {
       const settings = watchdogSettingsOf(run.input.watchdog);
       const asking = {
         providerName: this.providerName,
+        ended: webexEndedFromApi(meeting.view.externalId),
         ask: (ask: number) => askWebexLive(meeting.view.externalId, ask),
       };
       while (await watchLive(run, settings, asking));
