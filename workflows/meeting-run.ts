@@ -24,7 +24,8 @@ import type { MeetingView } from '../domain/view';
 import type { MeetingCollector, MeetingRunContext } from './collector';
 import { COLLECTORS } from './collectors';
 import { reasonOf } from './failure';
-import { CONTINUE_AS_NEW_PATCH, LATE_COLLECTION_PATCH } from './patches';
+import { HandoverGate } from './handover-gate';
+import { LATE_COLLECTION_PATCH } from './patches';
 import { RUN_BUDGET } from './run-budget';
 import { currentDetails } from './ui';
 
@@ -57,11 +58,7 @@ export class MeetingRun implements MeetingRunContext {
   private readonly waiting = new Map<string, string>();
   private detailsStale = true;
   private duplicates?: { count: number; code: string; dedupeKey: string };
-  /** Activities the run must not hand over in the middle of, running now. */
-  private activitiesInFlight = 0;
-  /** A run replayed from a history recorded without the continue-as-new patch never hands over. */
-  private handOverRefused = false;
-  private readonly budget: { signals: number; historyEvents: number; historyBytes: number };
+  private readonly handover: HandoverGate;
 
   constructor(readonly input: MeetingWorkflowInput) {
     // The meeting's newer rules (domain/meeting.ts MEETING_RULES) are patches: asked only where they decide
@@ -86,7 +83,12 @@ export class MeetingRun implements MeetingRunContext {
     this.removeRequested = carried?.removeRequested ?? false;
     this.watchdog = carried?.watchdog;
     this.lingerUntilMs = carried?.lingerUntilMs;
-    this.budget = { ...RUN_BUDGET, ...input.runBudget };
+    this.handover = new HandoverGate(
+      { ...RUN_BUDGET, ...input.runBudget },
+      () => this.signalsThisRun,
+      // The collection is not carried over: no handover while the assets are collected.
+      () => this.meeting.status !== 'collecting',
+    );
     this.collector = COLLECTORS[input.provider](this, carried);
     void this.publishDetailsOncePerActivation();
     this.setHandlers();
@@ -156,13 +158,8 @@ export class MeetingRun implements MeetingRunContext {
     this.detailsStale = true;
   }
 
-  async inFlight<T>(activity: () => Promise<T>): Promise<T> {
-    this.activitiesInFlight++;
-    try {
-      return await activity();
-    } finally {
-      this.activitiesInFlight--;
-    }
+  inFlight<T>(activity: () => Promise<T>): Promise<T> {
+    return this.handover.inFlight(activity);
   }
 
   watchedSince(status: MeetingStatus, now: number): number {
@@ -286,50 +283,8 @@ export class MeetingRun implements MeetingRunContext {
 
   // --- Handing over to a new run (RUN_BUDGET) ------------------------------------------------------------
 
-  private budgetSpent(): boolean {
-    if (this.handOverRefused) return false;
-    const info = wf.workflowInfo();
-    return (
-      info.continueAsNewSuggested ||
-      this.signalsThisRun >= this.budget.signals ||
-      info.historyLength >= this.budget.historyEvents ||
-      info.historySize >= this.budget.historyBytes
-    );
-  }
-
-  /**
-   * Runs `wait` (timers, conditions and `inFlight` activities) to its end, or until the run has spent its
-   * budget outside an activity: then `wait` is cancelled and true returned (the caller hands over).
-   */
-  private async unlessHandedOver(wait: () => Promise<unknown>): Promise<boolean> {
-    const scope = new wf.CancellationScope();
-    let settled = false;
-    const running = scope.run(wait);
-    const done = () => {
-      settled = true;
-    };
-    running.then(done, done);
-    // Not while an activity runs nor while the assets are collected (the collection is not carried over).
-    await wf.condition(
-      () =>
-        settled ||
-        (this.activitiesInFlight === 0 && this.meeting.status !== 'collecting' && this.budgetSpent()),
-    );
-    if (!settled) {
-      if (wf.patched(CONTINUE_AS_NEW_PATCH)) {
-        scope.cancel();
-        try {
-          await running;
-        } catch (err) {
-          if (wf.isCancellation(err)) return true;
-          throw err;
-        }
-        return false;
-      }
-      this.handOverRefused = true;
-    }
-    await running;
-    return false;
+  private unlessHandedOver(wait: () => Promise<unknown>): Promise<boolean> {
+    return this.handover.unlessHandedOver(wait);
   }
 
   /** Continues as new with everything this run kept; signals arriving meanwhile go to the new run. */
