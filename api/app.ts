@@ -11,6 +11,8 @@ import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
 import { meetingRoutes } from './meetings';
 import { answerOf, ApiMetrics, metricsMiddleware, metricsRoutes, recordAnswers } from './metrics';
 import { openApiRoutes } from './openapi';
+import type { PayloadCodec } from '@temporalio/common';
+import { codecCors, codecRoutes } from './codec';
 import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
 import { webexWebhookRoutes } from './webex/webhook';
 
@@ -23,8 +25,11 @@ export interface AppDeps {
     | 'WEBEX_WEBHOOK_SECRET'
     | 'WEBEX_AUTO_RECORD'
     | 'WEBHOOK_BODY_LIMIT'
-  >;
+  > &
+    Partial<Pick<Config, 'CODEC_CORS_ORIGINS'>>;
   gateway: MeetingsGateway;
+  /** Decodes the payloads the Temporal UI and CLI send to /codec/* (unset: they are not encrypted). */
+  codec?: PayloadCodec;
   archive: FileArchive;
   log: Logger;
   /** The app's Prometheus metrics (a new set when absent). */
@@ -74,8 +79,11 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
+  // The browser's preflight for the codec routes carries no token.
+  app.use('/codec', codecCors(deps.config.CODEC_CORS_ORIGINS ?? []));
   // Before every router: a route that needs a token is refused without one, and so is a path nobody serves.
   app.use(requireApiToken(deps.config.API_TOKENS));
+  app.use(codecRoutes(deps.codec));
   app.use(healthRoutes(deps.gateway, { archive: deps.archive, draining: deps.draining, log: deps.log }));
   app.use(metricsRoutes(metrics));
   app.use(openApiRoutes());

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { FileArchive } from '../platform/archive';
 import { loadConfigOrExit } from '../platform/config';
+import { dataConverterFor } from '../platform/data-converter';
 import { createLogger } from '../platform/logger';
 import { temporalConnectConfig } from '../platform/temporal';
 import { createApp } from './app';
@@ -15,13 +16,18 @@ function main(): void {
   const { connectionOptions, namespace } = temporalConnectConfig();
   // Lazy: the API starts (and answers 503) while Temporal is down, and reconnects when it is back.
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({ connection, namespace });
+  const client = new Client({
+    connection,
+    namespace,
+    dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS),
+  });
   const gateway = new MeetingsGateway(client, gatewayOptions(config));
   if (!config.API_TOKENS)
     log.warn('API_TOKENS is not set: only the webhooks and the probes answer; every other route says 401');
   let draining = false;
   const app = createApp({
     config,
+    codec: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS)?.payloadCodecs?.[0],
     gateway,
     archive: new FileArchive(config.ARCHIVE_DIR),
     log,

@@ -14,6 +14,9 @@ import pino from 'pino';
 import type { MeetingBaasClientOptions } from '../activities/meetingbaas/client';
 import type { WebexClientOptions } from '../activities/webex/client';
 import { createApp } from '../api/app';
+import type { DataConverter } from '@temporalio/common';
+import { dataConverterFor } from '../platform/data-converter';
+import type { EncryptionKey } from '../platform/payload-codec';
 import { RecentDeliveries } from '../api/recent-deliveries';
 import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
@@ -88,6 +91,7 @@ export async function startWorker(opts: {
   meetingBaas: MeetingBaasClientOptions;
   webex?: WebexClientOptions;
   address?: string;
+  dataConverter?: DataConverter;
 }) {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
@@ -99,6 +103,7 @@ export async function startWorker(opts: {
     allowedHosts: opts.allowedHosts,
     meetingBaas: opts.meetingBaas,
     webex: opts.webex,
+    dataConverter: opts.dataConverter,
     // Under jest the global setup has bundled the workflows once; a script run bundles them here.
     workflowBundle: process.env.TEST_WORKFLOW_BUNDLE
       ? { codePath: process.env.TEST_WORKFLOW_BUNDLE }
@@ -146,6 +151,8 @@ export interface StackOptions {
   log?: Logger;
   /** DELIVERY_DEDUPE_SECONDS of the API (default 0 here: every webhook signalled, as the tests expect). */
   dedupeSeconds?: number;
+  /** PAYLOAD_ENCRYPTION_KEYS of the API and the worker (unset: plain payloads). */
+  encryptionKeys?: EncryptionKey[];
 }
 
 export async function startStack(options: StackOptions = {}) {
@@ -172,7 +179,8 @@ export async function startStack(options: StackOptions = {}) {
   };
 
   const connection = Connection.lazy({ address });
-  const client = new Client({ connection });
+  const dataConverter = dataConverterFor(options.encryptionKeys);
+  const client = new Client({ connection, dataConverter });
   const gateway = new MeetingsGateway(client, {
     taskQueue,
     callTimeoutMs: options.callTimeoutMs ?? 5000,
@@ -189,6 +197,7 @@ export async function startStack(options: StackOptions = {}) {
   const app = createApp({
     config: {
       API_TOKENS: options.apiTokens === null ? undefined : [...(options.apiTokens ?? API_TOKENS)],
+      CODEC_CORS_ORIGINS: ['http://localhost:8233'],
       MEETINGBAAS_API_KEY: API_KEY,
       MEETINGBAAS_WEBHOOK_SECRET:
         options.webhookSecret === null ? undefined : (options.webhookSecret ?? WEBHOOK_SECRET),
@@ -198,6 +207,7 @@ export async function startStack(options: StackOptions = {}) {
     },
     gateway,
     archive,
+    codec: dataConverter?.payloadCodecs?.[0],
     log: options.log ?? silent,
   });
   const server: Server = await new Promise((resolve) => {
@@ -213,7 +223,7 @@ export async function startStack(options: StackOptions = {}) {
   const worker =
     options.worker === false
       ? undefined
-      : await startWorker({ taskQueue, archive, allowedHosts, meetingBaas, webex, address });
+      : await startWorker({ taskQueue, archive, allowedHosts, meetingBaas, webex, address, dataConverter });
 
   return {
     apiUrl,

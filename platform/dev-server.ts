@@ -19,6 +19,8 @@ export interface DevServerOptions {
   /** SQLite file; omitted: in memory. */
   dbFile?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** The UI's remote codec (the API's /codec), when payloads are encrypted. */
+  uiCodecEndpoint?: string;
 }
 
 export function devServerArgs(o: DevServerOptions): string[] {
@@ -30,6 +32,7 @@ export function devServerArgs(o: DevServerOptions): string[] {
     '--port',
     String(o.port),
     ...(o.uiPort === undefined ? ['--headless'] : ['--ui-port', String(o.uiPort)]),
+    ...(o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
     ...(o.dbFile ? ['--db-filename', o.dbFile, ...SQLITE_PRAGMAS] : []),
     '--log-level',
     o.logLevel ?? 'warn',

@@ -61,6 +61,10 @@ function main(): void {
         port: Number(port),
         uiPort: 8233,
         dbFile: path.join(dataDir, 'temporal.db'),
+        // Encrypted payloads: the UI asks the API's codec endpoint to show them.
+        ...(config.PAYLOAD_ENCRYPTION_KEYS
+          ? { uiCodecEndpoint: `http://localhost:${config.PORT}/codec` }
+          : {}),
       });
       // Stopped last: the worker reports the activities it finishes during its grace to it.
       specs.push({

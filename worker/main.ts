@@ -9,6 +9,7 @@ import {
   temporalConnectConfig,
   temporalLogger,
 } from '../platform/temporal';
+import { dataConverterFor } from '../platform/data-converter';
 import { createMeetingWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     connection,
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS),
     shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     archive,
     allowedHosts: config.DOWNLOAD_ALLOWED_HOSTS,

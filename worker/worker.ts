@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,6 +54,8 @@ export interface MeetingWorkerOptions {
    * and Temporal retries it on another worker at once. Default 0: cancelled at once.
    */
   shutdownGraceMs?: number;
+  /** Encrypted payloads (platform/data-converter.ts); unset: plain. */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function createMeetingWorker(options: MeetingWorkerOptions): Promis
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(options.shutdownGraceMs !== undefined
       ? {
