@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { FileArchive } from '../platform/archive';
+import type { Archive } from '../platform/archive';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { requireApiToken } from './access';
@@ -25,7 +25,7 @@ export interface AppDeps {
     | 'WEBHOOK_BODY_LIMIT'
   >;
   gateway: MeetingsGateway;
-  archive: FileArchive;
+  archive: Archive;
   log: Logger;
   /** The app's Prometheus metrics (a new set when absent). */
   metrics?: ApiMetrics;

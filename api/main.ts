@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { FileArchive } from '../platform/archive';
+import { archiveFromConfig } from '../platform/archive';
 import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { temporalConnectConfig } from '../platform/temporal';
@@ -16,14 +16,15 @@ function main(): void {
   // Lazy: the API starts (and answers 503) while Temporal is down, and reconnects when it is back.
   const connection = Connection.lazy(connectionOptions);
   const client = new Client({ connection, namespace });
-  const gateway = new MeetingsGateway(client, gatewayOptions(config));
+  const archive = archiveFromConfig(config);
+  const gateway = new MeetingsGateway(client, gatewayOptions(config, archive));
   if (!config.API_TOKENS)
     log.warn('API_TOKENS is not set: only the webhooks and the probes answer; every other route says 401');
   let draining = false;
   const app = createApp({
     config,
     gateway,
-    archive: new FileArchive(config.ARCHIVE_DIR),
+    archive,
     log,
     draining: () => draining,
   });
