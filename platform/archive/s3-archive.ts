@@ -99,12 +99,14 @@ export class S3Archive implements Archive {
       etag = (await upload.done()).ETag;
     } catch (err) {
       measure.stream.destroy();
-      if (err instanceof Error && (fromSource.has(err) || err instanceof IncompleteStreamError)) throw err;
-      throw s3Failure(err, `archiving ${uri}`);
+      const ours = err !== null && typeof err === 'object' && fromSource.has(err);
+      if (ours || err instanceof IncompleteStreamError) throw err;
+      throw this.failure(err, `archiving ${uri}`);
     }
     const ref = { uri, bytes: measure.bytes, sha256: measure.digest() };
     // The hash is known only at the end, after the multipart upload was created: a server-side copy onto
-    // itself (of exactly the object uploaded: CopySourceIfMatch) sets it as metadata.
+    // itself (of exactly the object uploaded: CopySourceIfMatch) sets it as metadata. Until then (and if the
+    // copy fails: the attempt fails and is retried) the complete object is there without it.
     try {
       if (ref.bytes <= MAX_COPY_BYTES) {
         await this.client.send(
@@ -120,7 +122,7 @@ export class S3Archive implements Archive {
       }
       await this.verify(Key, ref, ref.bytes <= MAX_COPY_BYTES);
     } catch (err) {
-      throw s3Failure(err, `archiving ${uri}`);
+      throw this.failure(err, `archiving ${uri}`);
     }
     return ref;
   }
@@ -142,7 +144,7 @@ export class S3Archive implements Archive {
         }),
       );
     } catch (err) {
-      throw s3Failure(err, `archiving ${ref.uri}`);
+      throw this.failure(err, `archiving ${ref.uri}`);
     }
     return ref;
   }
@@ -158,7 +160,7 @@ export class S3Archive implements Archive {
       .send(new HeadObjectCommand({ Bucket: this.where.bucket, Key: this.objectKey(key) }))
       .catch((err: unknown) => {
         if (isNotFound(err)) return undefined;
-        throw s3Failure(err, `looking for ${this.uriOf(key)}`);
+        throw this.failure(err, `looking for ${this.uriOf(key)}`);
       });
     if (stored?.ContentLength === data.byteLength)
       return { uri: this.uriOf(key), bytes: data.byteLength, sha256: sha256Of(data) };
@@ -172,7 +174,7 @@ export class S3Archive implements Archive {
       if (!answer.Body) throw new Error(`no body for ${ref.uri}`);
       return Buffer.from(await answer.Body.transformToByteArray());
     } catch (err) {
-      throw s3Failure(err, `reading ${ref.uri}`);
+      throw this.failure(err, `reading ${ref.uri}`);
     }
   }
 
@@ -187,12 +189,19 @@ export class S3Archive implements Archive {
       await this.client.send(new PutObjectCommand({ Bucket: this.where.bucket, Key, Body: 'probe' }));
       await this.client.send(new DeleteObjectCommand({ Bucket: this.where.bucket, Key }));
     } catch (err) {
-      const failure = s3Failure(err, 'writing a probe');
+      const failure = this.failure(err, 'writing a probe');
       const why = failure instanceof Error ? failure.message : String(failure);
       // The cause is the classified failure (which wraps err): /readyz shows its code (NoSuchBucket...).
       // eslint-disable-next-line preserve-caught-error
       throw new Error(`the archive ${this.location} is not writable: ${why}`, { cause: failure });
     }
+  }
+
+  /** `err` classified (s3-failure.ts); a bucket found missing is created again by the next attempt. */
+  private failure(err: unknown, doing: string): unknown {
+    const failure = s3Failure(err, doing);
+    if (failure instanceof ArchiveStoreError && failure.code === 'NoSuchBucket') this.bucketReady = undefined;
+    return failure;
   }
 
   /** The object key behind a URI this archive handed out; refuses anything outside the archive. */

@@ -1,6 +1,7 @@
 // One contract for both archives: the directory (FileArchive) and object storage (S3Archive, against a real
 // SeaweedFS, never a mock). What the activities and the API rely on holds for each.
 import {
+  DeleteBucketCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -16,7 +17,13 @@ import { archiveFailure } from '../../activities/index';
 import { failureWording } from '../../domain/failures';
 import { freePort } from '../../dev/free-port';
 import { startSeaweedFs, type SeaweedFs } from '../../dev/seaweedfs';
-import { FileArchive, IncompleteStreamError, S3Archive, type Archive } from '../../platform/archive';
+import {
+  ArchiveStoreError,
+  FileArchive,
+  IncompleteStreamError,
+  S3Archive,
+  type Archive,
+} from '../../platform/archive';
 
 let seaweed: SeaweedFs;
 let tmp: string;
@@ -222,6 +229,28 @@ describe('the s3 archive only', () => {
     expect(failureWording('ArchiveUnavailable', false, 'S3Unreachable')).toBe(
       'archive unreachable (S3Unreachable)',
     );
+  });
+
+  test('a bucket removed behind its back: NoSuchBucket (an ArchiveUnavailable), then created again', async () => {
+    const bucket = `gone-${randomUUID().slice(0, 8)}`;
+    const archive = new S3Archive({ bucket, prefix: 'p' }, seaweed.client);
+    await archive.checkWritable();
+    await seaweed.client.send(new DeleteBucketCommand({ Bucket: bucket }));
+    // A read (SeaweedFS creates a missing bucket on a write by its admin user, as -s3.autoCreateBucket says).
+    const err = await archive.read({ uri: archive.uriOf('a/b.json') }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ArchiveStoreError);
+    expect((err as ArchiveStoreError).code).toBe('NoSuchBucket');
+    expect((err as Error).message).toMatch(/archive bucket missing \(NoSuchBucket\)/);
+    expect(archiveFailure(err)).toMatchObject({
+      type: 'ArchiveUnavailable',
+      details: [{ s3: 'NoSuchBucket' }],
+    });
+    // The next write creates it again.
+    const ref = await archive.putJson('a/b.json', { again: true });
+    expect(JSON.parse((await archive.read(ref)).toString('utf8'))).toEqual({ again: true });
   });
 
   test('refused credentials are said so, not taken for a missing bucket', async () => {
