@@ -3,11 +3,11 @@
 
 FROM node:20-bookworm-slim AS base
 WORKDIR /app
-# No Temporal CLI (the local dev server) in an image that talks to an external Temporal: see
-# scripts/temporal-cli.js, which npm runs as the postinstall step.
-ENV SKIP_TEMPORAL_CLI=1 SKIP_TEMPORAL_TEST_SERVER=1
+# No Temporal CLI (the local dev server) in an image that talks to an external Temporal, nor the tests'
+# servers: see scripts/temporal-cli.js, temporal-test-server.js and seaweedfs.js (npm's postinstall step).
+ENV SKIP_TEMPORAL_CLI=1 SKIP_TEMPORAL_TEST_SERVER=1 SKIP_SEAWEEDFS=1
 COPY package.json package-lock.json ./
-COPY scripts/temporal-cli.js scripts/temporal-test-server.js ./scripts/
+COPY scripts/temporal-cli.js scripts/temporal-test-server.js scripts/seaweedfs.js ./scripts/
 # `npm ci`: the lock file is complete (every platform's optional binaries), so the image gets exactly the
 # versions it pins, as .ci/run does.
 

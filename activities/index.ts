@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ARCHIVE_ERRNO_WORDING, isArchiveErrno } from '../domain/failures';
 import { redactUrlsInText } from '../domain/redact';
-import type { FileArchive } from '../platform/archive';
+import { ArchiveStoreError, type Archive } from '../platform/archive';
 import { activityFailure } from './failure';
 import type { MeetingBaasClient } from './meetingbaas/client';
 import { meetingBaasProviderActivities, storedRecordingUrl } from './meetingbaas/provider';
@@ -12,7 +12,7 @@ import { webexActivities } from './webex/activities';
 
 /** What the activities need: the archive, the hosts recordings may come from, the providers' clients. */
 export interface ActivityDeps {
-  archive: FileArchive;
+  archive: Archive;
   allowedHosts: readonly string[];
   meetingBaas: MeetingBaasClient;
   webex: WebexClient;
@@ -38,10 +38,16 @@ function scrubbed(err: unknown, depth = 0): unknown {
 
 /**
  * A write to the archive that failed for a reason that passes (full, read-only, no permission, I/O: Node's
- * errno, domain/failures.ts ARCHIVE_ERRNO_WORDING) as a retryable `ArchiveUnavailable` failure naming the
- * errno: never a verdict on the asset.
+ * errno, domain/failures.ts ARCHIVE_ERRNO_WORDING; the object store unreachable, 5xx, throttled, access
+ * denied, no bucket: ARCHIVE_STORE_WORDING) as a retryable `ArchiveUnavailable` failure naming the errno or
+ * the S3 code: never a verdict on the asset.
  */
 export function archiveFailure(err: unknown): unknown {
+  if (err instanceof ArchiveStoreError)
+    return activityFailure('ArchiveUnavailable', `the archive cannot be used: ${err.message}`, {
+      details: [{ s3: err.code }],
+      cause: err,
+    });
   const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
   if (!isArchiveErrno(code) || err instanceof ApplicationFailure) return err;
   return activityFailure(

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ArchiveRef } from '../domain/archive-ref';
 import type { Provider } from '../domain/ids';
-import { IncompleteStreamError, type FileArchive } from '../platform/archive';
+import { IncompleteStreamError, type Archive } from '../platform/archive';
 import { fetchAllowed } from './allowed-fetch';
 import { activityFailure } from './failure';
 import { failureFromResponse } from './http-failure';
@@ -17,7 +17,7 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 export type RecordingUrlRefresher = (externalId: string) => Promise<{ url: string; expiresAt: string }>;
 
 export interface RecordingDeps {
-  archive: FileArchive;
+  archive: Archive;
   allowedHosts: readonly string[];
   /** Per provider: how to replace an expired recording URL. */
   refreshers?: Partial<Record<Provider, RecordingUrlRefresher>>;
@@ -44,7 +44,7 @@ export interface ArchiveRecordingInput {
 
 /** A download into the archive whose URL may expire (see downloadToArchive). */
 export interface DownloadToArchiveInput {
-  archive: FileArchive;
+  archive: Archive;
   allowedHosts: readonly string[];
   /** Archive key, e.g. `meetingbaas/<id>/recording.mp4`. */
   key: string;

@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { FileArchive } from '../platform/archive';
+import type { Archive } from '../platform/archive';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { requireApiToken } from './access';
@@ -30,7 +30,7 @@ export interface AppDeps {
   gateway: MeetingsGateway;
   /** Decodes the payloads the Temporal UI and CLI send to /codec/* (unset: they are not encrypted). */
   codec?: PayloadCodec;
-  archive: FileArchive;
+  archive: Archive;
   log: Logger;
   /** The app's Prometheus metrics (a new set when absent). */
   metrics?: ApiMetrics;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { FileArchive } from '../platform/archive';
+import type { Archive } from '../platform/archive';
 import type { Logger } from '../platform/logger';
 import { sendError } from './errors';
 import type { MeetingsGateway } from './temporal-gateway';
@@ -9,7 +9,7 @@ const ARCHIVE_CHECK_TIMEOUT_MS = 5000;
 
 export interface ReadinessOptions {
   /** Checked on every /readyz: a probe file is written and removed. */
-  archive?: Pick<FileArchive, 'checkWritable'>;
+  archive?: Pick<Archive, 'checkWritable'>;
   /** True once the process is shutting down: /readyz says so at once, so load balancers stop sending. */
   draining?: () => boolean;
   /** Where the archive check's full error goes (the open answer names only its code). */

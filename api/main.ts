@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { FileArchive } from '../platform/archive';
+import { archiveFromConfig } from '../platform/archive';
 import { loadConfigOrExit } from '../platform/config';
 import { dataConverterFor } from '../platform/data-converter';
 import { createLogger } from '../platform/logger';
@@ -16,20 +16,18 @@ function main(): void {
   const { connectionOptions, namespace } = temporalConnectConfig();
   // Lazy: the API starts (and answers 503) while Temporal is down, and reconnects when it is back.
   const connection = Connection.lazy(connectionOptions);
-  const client = new Client({
-    connection,
-    namespace,
-    dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS),
-  });
-  const gateway = new MeetingsGateway(client, gatewayOptions(config));
+  const dataConverter = dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS);
+  const client = new Client({ connection, namespace, dataConverter });
+  const archive = archiveFromConfig(config);
+  const gateway = new MeetingsGateway(client, gatewayOptions(config, archive));
   if (!config.API_TOKENS)
     log.warn('API_TOKENS is not set: only the webhooks and the probes answer; every other route says 401');
   let draining = false;
   const app = createApp({
     config,
-    codec: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS)?.payloadCodecs?.[0],
+    codec: dataConverter?.payloadCodecs?.[0],
     gateway,
-    archive: new FileArchive(config.ARCHIVE_DIR),
+    archive,
     log,
     draining: () => draining,
   });

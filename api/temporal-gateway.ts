@@ -38,7 +38,7 @@ import type { MeetingView } from '../domain/view';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
-import { FileArchive } from '../platform/archive';
+import { archiveFromConfig, type Archive } from '../platform/archive';
 import { RecentDeliveries } from './recent-deliveries';
 import { watchdogSettings, webexCollectionSettings, type Config } from '../platform/config';
 
@@ -70,13 +70,16 @@ export interface GatewayOptions {
    * Where POST /bots keeps each bot request (the worker's archive too): the workflow gets a reference, so
    * that the meeting password and the speech_to_text key never enter its history. Unset: bots are refused.
    */
-  archive?: Pick<FileArchive, 'putJson'>;
+  archive?: Pick<Archive, 'putJson'>;
   /** Webhooks signalled lately: a duplicate of one is answered without a signal. Unset: every one signalled. */
   recentDeliveries?: RecentDeliveries;
 }
 
-/** The gateway as the configuration sets it up (the API; the benchmark's raw baseline makes the same calls). */
-export function gatewayOptions(config: Config): GatewayOptions {
+/**
+ * The gateway as the configuration sets it up (the API; the benchmark's raw baseline makes the same calls),
+ * with the process's archive when it has one already.
+ */
+export function gatewayOptions(config: Config, archive: Archive = archiveFromConfig(config)): GatewayOptions {
   return {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     callTimeoutMs: config.TEMPORAL_CALL_TIMEOUT_MS,
@@ -84,7 +87,7 @@ export function gatewayOptions(config: Config): GatewayOptions {
     watchdog: watchdogSettings(config),
     webex: webexCollectionSettings(config),
     botRequestTimeoutMs: config.BOT_REQUEST_TIMEOUT_MS,
-    archive: new FileArchive(config.ARCHIVE_DIR),
+    archive,
     ...(config.DELIVERY_DEDUPE_SECONDS > 0
       ? { recentDeliveries: new RecentDeliveries({ windowSeconds: config.DELIVERY_DEDUPE_SECONDS }) }
       : {}),

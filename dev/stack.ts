@@ -22,7 +22,7 @@ import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
-import { FileArchive } from '../platform/archive';
+import { FileArchive, type Archive } from '../platform/archive';
 import type { ApiToken } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { temporalLogger } from '../platform/temporal';
@@ -86,7 +86,7 @@ export function quietRuntime(): void {
 
 export async function startWorker(opts: {
   taskQueue: string;
-  archive: FileArchive;
+  archive: Archive;
   allowedHosts: string[];
   meetingBaas: MeetingBaasClientOptions;
   webex?: WebexClientOptions;
@@ -145,8 +145,11 @@ export interface StackOptions {
   apiTokens?: readonly ApiToken[] | null;
   /** How a transiently failing asset is retried (tests shorten the pauses). */
   assetRetry?: AssetRetrySettings;
-  /** The archive of the API and the worker, made for its directory (tests inject write failures). */
-  archive?: (dir: string) => FileArchive;
+  /**
+   * The archive of the API and the worker: one (an S3Archive), or made for the stack's temporary directory
+   * (tests inject write failures). Default: a FileArchive of that directory.
+   */
+  archive?: Archive | ((dir: string) => Archive);
   /** The API's logger, which also gets the worker's lines (SDK, workflows, activities) while the stack runs. */
   log?: Logger;
   /** DELIVERY_DEDUPE_SECONDS of the API (default 0 here: every webhook signalled, as the tests expect). */
@@ -159,7 +162,10 @@ export async function startStack(options: StackOptions = {}) {
   const address = options.address ?? temporalAddress();
   const taskQueue = `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
-  const archive = options.archive ? options.archive(archiveDir) : new FileArchive(archiveDir);
+  const archive =
+    typeof options.archive === 'function'
+      ? options.archive(archiveDir)
+      : (options.archive ?? new FileArchive(archiveDir));
   const sim = await new Simulator({
     meetingBaasApiKey: API_KEY,
     meetingBaasWebhookSecret: WEBHOOK_SECRET,

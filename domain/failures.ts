@@ -53,6 +53,20 @@ export const ARCHIVE_ERRNO_WORDING: Readonly<Record<string, string>> = {
   ETIMEDOUT: 'archive timed out',
 };
 
+/**
+ * The object store's failures (S3 error codes, and two names of this code's for what has no code) that make
+ * the S3 archive unavailable for a while: retried, like the errno codes above, as an operator can fix them.
+ */
+export const ARCHIVE_STORE_WORDING: Readonly<Record<string, string>> = {
+  S3Unreachable: 'archive unreachable',
+  S3Unavailable: 'archive unavailable (S3 5xx)',
+  SlowDown: 'archive throttled',
+  AccessDenied: 'archive access denied',
+  NoSuchBucket: 'archive bucket missing',
+  InvalidAccessKeyId: 'archive credentials refused',
+  SignatureDoesNotMatch: 'archive credentials refused',
+};
+
 /** Every ApplicationFailure type the activities throw (activities/), and what it means. */
 export const FAILURE_TYPES = {
   // HTTP answers (activities/http-failure.ts): 4xx other than these are `Http<status>` (httpFailureClass).
@@ -149,9 +163,19 @@ export function isArchiveErrno(code: unknown): code is string {
   return typeof code === 'string' && Object.hasOwn(ARCHIVE_ERRNO_WORDING, code);
 }
 
-/** "archive full (ENOSPC)", "provider unavailable (5xx)": the UI's words for a failure. */
-export function failureWording(type: string | undefined, nonRetryable = false, errno?: string): string {
-  if (type === 'ArchiveUnavailable' && errno && isArchiveErrno(errno))
-    return `${ARCHIVE_ERRNO_WORDING[errno]} (${errno})`;
+/** The object store's codes that are an `ArchiveUnavailable` (retryable) failure. */
+export function isArchiveStoreCode(code: unknown): code is string {
+  return typeof code === 'string' && Object.hasOwn(ARCHIVE_STORE_WORDING, code);
+}
+
+/**
+ * "archive full (ENOSPC)", "archive bucket missing (NoSuchBucket)", "provider unavailable (5xx)": the UI's
+ * words for a failure; `code` is an ArchiveUnavailable's errno or object store code.
+ */
+export function failureWording(type: string | undefined, nonRetryable = false, code?: string): string {
+  if (type === 'ArchiveUnavailable' && code && isArchiveErrno(code))
+    return `${ARCHIVE_ERRNO_WORDING[code]} (${code})`;
+  if (type === 'ArchiveUnavailable' && code && isArchiveStoreCode(code))
+    return `${ARCHIVE_STORE_WORDING[code]} (${code})`;
   return classifyFailure(type, nonRetryable).uiWording;
 }

@@ -1,5 +1,6 @@
 import bytes from 'bytes';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { HOST_PATTERN_EXAMPLES, parseHostPattern } from '../domain/hosts';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
@@ -14,6 +15,49 @@ const flag = z
   .transform((v) => v === 'true' || v === '1');
 const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
+
+/** S3's bucket names: 3 to 63 lower-case letters, digits, dots and hyphens, a letter or digit at each end. */
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** The prefix's segments: what archive keys allow (platform/archive/archive.ts). */
+const S3_PREFIX_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * `ARCHIVE_URL`: `s3://<bucket>[/<prefix>]` (object storage), `file:///<dir>` (that directory) or `file://`
+ * (ARCHIVE_DIR). Anything else is refused, so that a typo never archives somewhere unexpected.
+ */
+const archiveUrl = z.string().transform((value, ctx) => {
+  const s3 = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
+  if (s3) {
+    const bucket = s3[1]!;
+    const prefix = (s3[2] ?? '').replace(/\/+$/, '');
+    if (!S3_BUCKET.test(bucket)) {
+      ctx.addIssue({ code: 'custom', message: `${bucket} is not an S3 bucket name (3-63 of a-z 0-9 . -)` });
+      return z.NEVER;
+    }
+    if (prefix && !prefix.split('/').every((s) => S3_PREFIX_SEGMENT.test(s))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the prefix is /-separated names of letters, digits and ._- (not starting with . or -)',
+      });
+      return z.NEVER;
+    }
+    return { kind: 's3' as const, bucket, prefix };
+  }
+  if (value === 'file://') return { kind: 'directory' as const };
+  if (value.startsWith('file:///')) {
+    try {
+      return { kind: 'directory' as const, dir: fileURLToPath(value) };
+    } catch {
+      // not a usable file URL: refused below
+    }
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be s3://<bucket>[/<prefix>], file:///<directory> or file:// (ARCHIVE_DIR)',
+  });
+  return z.NEVER;
+});
+export type ArchiveUrl = z.infer<typeof archiveUrl>;
 
 export const TOKEN_SCOPES = ['read', 'write'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -132,6 +176,8 @@ const configSchema = z
     WEBEX_ASSET_POLL_MAX_SECONDS: seconds(DEFAULT_WEBEX_COLLECTION.maxPollIntervalSeconds),
 
     ARCHIVE_DIR: z.string().min(1).default('./data/archive'),
+    /** Where the archive is: unset or file:// the directory ARCHIVE_DIR, s3://... object storage. */
+    ARCHIVE_URL: archiveUrl.optional(),
     DOWNLOAD_ALLOWED_HOSTS: z
       .string()
       .default('*.amazonaws.com,*.meetingbaas.com,*.webex.com,*.wbx2.com')

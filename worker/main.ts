@@ -1,6 +1,6 @@
 // The worker process: runs meeting workflows and their activities on the `meetings` task queue.
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { FileArchive } from '../platform/archive';
+import { archiveFromConfig } from '../platform/archive';
 import { loadConfigOrExit } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import {
@@ -48,13 +48,13 @@ async function main(): Promise<void> {
 
   // A worker that cannot write the archive would take meetings only to fail their downloads: refuse to start
   // (a supervisor starts it again later).
-  const archive = new FileArchive(config.ARCHIVE_DIR);
+  const archive = archiveFromConfig(config);
   try {
     await archive.checkWritable();
   } catch (err) {
     log.fatal(
-      { err, archiveDir: archive.root },
-      `the archive is not writable (ARCHIVE_DIR=${config.ARCHIVE_DIR}): the worker does not start`,
+      { err, archive: archive.location },
+      `the archive ${archive.location} is not writable: the worker does not start`,
     );
     process.exitCode = 1;
     return;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createActivities } from '../activities';
 import { MeetingBaasClient, type MeetingBaasClientOptions } from '../activities/meetingbaas/client';
 import { WebexClient, type WebexClientOptions } from '../activities/webex/client';
-import type { FileArchive } from '../platform/archive';
+import type { Archive } from '../platform/archive';
 
 const DEFAULT_WEBEX_API_URL = 'https://webexapis.com/v1';
 
@@ -38,7 +38,7 @@ export interface MeetingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  archive: FileArchive;
+  archive: Archive;
   allowedHosts: readonly string[];
   meetingBaas: MeetingBaasClientOptions;
   /** Absent: Webex calls fail ProviderNotConfigured (the default base URL, no credentials). */

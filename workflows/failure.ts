@@ -42,8 +42,10 @@ export function classified(err: unknown): ClassifiedFailure {
   if (cause instanceof ApplicationFailure) {
     const type = cause.type ?? 'Error';
     const nonRetryable = cause.nonRetryable === true;
-    const errno = (cause.details?.[0] as { errno?: unknown } | undefined)?.errno;
-    const wording = failureWording(type, nonRetryable, typeof errno === 'string' ? errno : undefined);
+    // The archive's errno (directory) or S3 code (object store), when an ArchiveUnavailable carries one.
+    const detail = cause.details?.[0] as { errno?: unknown; s3?: unknown } | undefined;
+    const code = detail?.errno ?? detail?.s3;
+    const wording = failureWording(type, nonRetryable, typeof code === 'string' ? code : undefined);
     return { ...classifyFailure(type, nonRetryable), type, wording, reason: reasonOf(cause) };
   }
   const type = timedOut ? 'Timeout' : 'Error';

@@ -8,12 +8,12 @@ import type { BotRequest } from '../../domain/meetingbaas/bot-request';
 import { finalDataRecordingUrl } from '../../domain/meetingbaas/final-data';
 import { presignedUrlExpiry } from '../../domain/presigned-url';
 import { redactPresignedUrl } from '../../domain/redact';
-import type { FileArchive } from '../../platform/archive';
+import type { Archive } from '../../platform/archive';
 import { activityFailure } from '../failure';
 import type { FreshUrl, MeetingBaasClient } from './client';
 
 export interface MeetingBaasProviderDeps {
-  archive: FileArchive;
+  archive: Archive;
   meetingBaas: MeetingBaasClient;
 }
 
@@ -29,7 +29,7 @@ export interface StoredRecordingUrl {
 
 /** The signed recording URL of a claim-checked final body (v1 `complete`, v2 `bot.completed`), if any. */
 export async function storedRecordingUrl(
-  archive: FileArchive,
+  archive: Archive,
   payloadRef: ArchiveRef,
 ): Promise<string | undefined> {
   let body: unknown;
@@ -51,7 +51,7 @@ const storedBotRequestSchema = z.object({
  * A bot request as the API stored it (MeetingsGateway.sendBot): `{salt, request}`, the salt keeping the
  * reference's sha256 (in the history) from confirming a guessed meeting password.
  */
-async function storedBotRequest(archive: FileArchive, requestRef: ArchiveRef): Promise<BotRequest> {
+async function storedBotRequest(archive: Archive, requestRef: ArchiveRef): Promise<BotRequest> {
   let stored: unknown;
   try {
     stored = JSON.parse((await archive.read(requestRef)).toString('utf8'));

@@ -5,7 +5,7 @@ import { v1CompleteSchema, v1TranscriptWords } from '../../domain/meetingbaas/v1
 import { v2CompletedSchema } from '../../domain/meetingbaas/v2';
 import { normalizeV2Transcription } from '../../domain/meetingbaas/v2-transcription';
 import { groupIntoUtterances, type NormalizedTranscript } from '../../domain/transcript';
-import type { FileArchive } from '../../platform/archive';
+import type { Archive } from '../../platform/archive';
 import { activityFailure, isFailureOfType } from '../failure';
 import { downloadV2Transcription } from './v2-transcription';
 
@@ -22,7 +22,7 @@ export interface ArchivedTranscript {
 }
 
 export interface TranscriptDeps {
-  archive: FileArchive;
+  archive: Archive;
   /** Hosts the v2 transcription file may be downloaded from. */
   allowedHosts: readonly string[];
   /** A newly signed v2 transcription URL, for when the one in `bot.completed` has expired. */

@@ -6,13 +6,13 @@ import type { ArchiveRef } from '../../domain/archive-ref';
 import type { WebexRecordingDetails } from '../../domain/webex/api';
 import { parseWebexMeetingId } from '../../domain/webex/ids';
 import { snippetsToTranscript } from '../../domain/webex/transcript';
-import type { FileArchive } from '../../platform/archive';
+import type { Archive } from '../../platform/archive';
 import { activityFailure } from '../failure';
 import { downloadToArchive } from '../recording';
 import type { WebexClient } from './client';
 
 export interface WebexActivityDeps {
-  archive: FileArchive;
+  archive: Archive;
   /** Hosts the recordings' direct download links may point to. */
   allowedHosts: readonly string[];
   webex: WebexClient;

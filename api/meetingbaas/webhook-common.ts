@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ArchiveRef } from '../../domain/archive-ref';
-import type { FileArchive } from '../../platform/archive';
+import type { Archive } from '../../platform/archive';
 import type { Logger } from '../../platform/logger';
 import { sendError, zodIssues } from '../errors';
 import type { MeetingsGateway } from '../temporal-gateway';
@@ -10,7 +10,7 @@ import type { MeetingsGateway } from '../temporal-gateway';
 /** What a handler of an authenticated webhook uses: where the event goes, where big bodies are kept. */
 export interface WebhookHandlerDeps {
   gateway: MeetingsGateway;
-  archive: FileArchive;
+  archive: Archive;
   log: Logger;
 }
 

@@ -280,9 +280,7 @@ test('an archive that cannot be written: /readyz 503 archive_unavailable, the wo
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { level: number; msg: string })
     .find((l) => l.level === 60);
-  expect(fatal?.msg).toBe(
-    `the archive is not writable (ARCHIVE_DIR=${archive.dir}): the worker does not start`,
-  );
+  expect(fatal?.msg).toBe(`the archive ${archive.dir} is not writable: the worker does not start`);
 
   // Repaired: ready again without a restart, and no probe file left behind.
   archive.repair();

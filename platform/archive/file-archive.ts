@@ -2,32 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ArchiveRef } from '../domain/archive-ref';
+import type { ArchiveRef } from '../../domain/archive-ref';
+import { keySegments, type Archive, type ArchiveSource, type PutOptions } from './archive';
+import { measuringStream } from './measure';
 
 const PARTIAL_SUFFIX = '.partial';
 /** Where checkWritable writes its probe files (hidden: archive keys start with a letter or digit). */
 const PROBE_DIR = '.probes';
-const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const PARTIAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.partial$/;
-
-export interface PutOptions {
-  /** Called as bytes arrive (for heartbeats). */
-  onProgress?: (bytes: number) => void;
-  /** When known (Content-Length): a stream that ends short of it is an error, and nothing is published. */
-  expectedBytes?: number;
-}
-
-export class IncompleteStreamError extends Error {
-  constructor(
-    readonly received: number,
-    readonly expected: number,
-  ) {
-    super(`stream ended after ${received} of ${expected} bytes`);
-  }
-}
 
 /**
  * The archive on a local (or mounted) file system: `ARCHIVE_DIR/<key>`, referenced by file:// URIs.
@@ -35,18 +20,19 @@ export class IncompleteStreamError extends Error {
  * and flushed, so a reader never sees half a file and a crash leaves at most a partial that the next write
  * of the same key removes.
  */
-export class FileArchive {
+export class FileArchive implements Archive {
   readonly root: string;
 
   constructor(root: string) {
     this.root = path.resolve(root);
   }
 
+  get location(): string {
+    return this.root;
+  }
+
   pathOf(key: string): string {
-    const segments = key.split('/');
-    if (!segments.every((s) => SAFE_SEGMENT.test(s) && s !== '..'))
-      throw new Error(`unsafe archive key: ${key}`);
-    return path.join(this.root, ...segments);
+    return path.join(this.root, ...keySegments(key));
   }
 
   uriOf(key: string): string {
@@ -60,39 +46,24 @@ export class FileArchive {
     return file;
   }
 
-  async putStream(
-    key: string,
-    source: Readable | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
-    options: PutOptions = {},
-  ): Promise<ArchiveRef> {
+  async putStream(key: string, source: ArchiveSource, options: PutOptions = {}): Promise<ArchiveRef> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
     await fsp.mkdir(dir, { recursive: true });
     await this.removePartials(target);
 
     const partial = path.join(dir, `.${path.basename(target)}.${randomUUID()}${PARTIAL_SUFFIX}`);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        options.onProgress?.(bytes);
-        done(null, chunk);
-      },
-    });
+    // A stream of another length than expected fails in the pipeline, so it is never renamed into place.
+    const measure = measuringStream(options);
     try {
       // `flush: true` fsyncs before close, so the rename below publishes durable bytes.
-      await pipeline(source, measure, fs.createWriteStream(partial, { flush: true }));
-      if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
-        throw new IncompleteStreamError(bytes, options.expectedBytes);
-      }
+      await pipeline(source, measure.stream, fs.createWriteStream(partial, { flush: true }));
       await fsp.rename(partial, target);
     } catch (err) {
       await fsp.rm(partial, { force: true });
       throw err;
     }
-    return { uri: pathToFileURL(target).href, bytes, sha256: hash.digest('hex') };
+    return { uri: pathToFileURL(target).href, bytes: measure.bytes, sha256: measure.digest() };
   }
 
   async putBytes(key: string, data: Uint8Array | string): Promise<ArchiveRef> {

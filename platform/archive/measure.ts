@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { IncompleteStreamError, type PutOptions } from './archive';
+
+/**
+ * A pass-through that counts and hashes the bytes it passes (both archives store what it measured). With
+ * `expectedBytes` it fails at the end of a stream of another length, before the store publishes anything.
+ */
+export function measuringStream(options: PutOptions = {}) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      options.onProgress?.(bytes);
+      done(null, chunk);
+    },
+    flush(done) {
+      const expected = options.expectedBytes;
+      done(expected !== undefined && bytes !== expected ? new IncompleteStreamError(bytes, expected) : null);
+    },
+  });
+  return {
+    stream,
+    get bytes() {
+      return bytes;
+    },
+    /** The sha256 in hex; once, after the stream ended. */
+    digest: () => hash.digest('hex'),
+  };
+}
