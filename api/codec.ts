@@ -6,13 +6,16 @@ import cors from 'cors';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { sendError, zodIssues } from './errors';
+import { errorResponses, jsonResponse, type RouteDocs } from './openapi-parts';
 
 const base64 = z.base64();
-const payloadsSchema = z.object({
-  payloads: z
-    .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
-    .max(10_000),
-});
+const payloadsSchema = z
+  .object({
+    payloads: z
+      .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
+      .max(10_000),
+  })
+  .meta({ id: 'Payloads', description: "Temporal payloads in protobuf's JSON form (bytes as base64)" });
 type JsonPayloads = z.infer<typeof payloadsSchema>['payloads'];
 
 const fromJson = (payloads: JsonPayloads) =>
@@ -71,3 +74,23 @@ export function codecRoutes(codec: PayloadCodec | undefined): Router {
   }
   return router;
 }
+
+export const codecDocs: RouteDocs = {
+  routes: (['encode', 'decode'] as const).map((op) => ({
+    method: 'post' as const,
+    path: `/codec/${op}`,
+    tags: ['codec'],
+    summary:
+      op === 'encode'
+        ? 'Encrypt payloads as the service writes them to Temporal (remote codec protocol)'
+        : 'Decrypt payloads read from Temporal, for the Temporal UI and CLI (remote codec protocol)',
+    request: { body: { content: { 'application/json': { schema: payloadsSchema } } } },
+    responses: {
+      200: jsonResponse(
+        op === 'encode' ? 'The payloads encrypted' : 'The payloads decrypted',
+        payloadsSchema,
+      ),
+      ...errorResponses({ 400: ['invalid_json', 'invalid_payload'], 413: ['payload_too_large'] }),
+    },
+  })),
+};

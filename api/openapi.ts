@@ -4,6 +4,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { Router } from 'express';
 import { z } from 'zod';
 import { accessOf } from './access';
+import { codecDocs } from './codec';
 import { meetingBaasDocs } from './meetingbaas/docs';
 import { meetingDocs } from './meetings-docs';
 import { errorResponses, jsonResponse, type RouteDocs } from './openapi-parts';
@@ -55,7 +56,13 @@ const operationsDocs: RouteDocs = {
   ],
 };
 
-export const ROUTE_DOCS: readonly RouteDocs[] = [meetingBaasDocs, webexDocs, meetingDocs, operationsDocs];
+export const ROUTE_DOCS: readonly RouteDocs[] = [
+  meetingBaasDocs,
+  webexDocs,
+  meetingDocs,
+  codecDocs,
+  operationsDocs,
+];
 
 const API_TOKEN_SCHEME = 'apiToken';
 

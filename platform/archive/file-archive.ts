@@ -48,10 +48,14 @@ export class FileArchive implements Archive {
 
   async putStream(key: string, source: ArchiveSource, options: PutOptions = {}): Promise<ArchiveRef> {
     const target = this.pathOf(key);
-    const dir = path.dirname(target);
-    await fsp.mkdir(dir, { recursive: true });
+    await fsp.mkdir(path.dirname(target), { recursive: true });
     await this.removePartials(target);
+    return this.write(target, source, options);
+  }
 
+  /** Writes `target` through a partial file of its own, renamed into place once complete. */
+  private async write(target: string, source: ArchiveSource, options: PutOptions): Promise<ArchiveRef> {
+    const dir = path.dirname(target);
     const partial = path.join(dir, `.${path.basename(target)}.${randomUUID()}${PARTIAL_SUFFIX}`);
     // A stream of another length than expected fails in the pipeline, so it is never renamed into place.
     const measure = measuringStream(options);
@@ -81,18 +85,14 @@ export class FileArchive implements Archive {
   async putContentAddressed(prefix: string, data: Uint8Array, ext: string): Promise<ArchiveRef> {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const key = `${prefix}/${sha256}${ext}`;
-    const stored = async () =>
-      (await fsp.stat(this.pathOf(key)).catch(() => undefined))?.size === data.byteLength;
-    // Two deliveries of the same body at once write the same key: a write that loses the race (the other
-    // removed its partial) finds the other's file, or writes again.
-    for (let attempt = 1; ; attempt++) {
-      if (await stored()) return { uri: this.uriOf(key), bytes: data.byteLength, sha256 };
-      try {
-        return await this.putBytes(key, data);
-      } catch (err) {
-        if (attempt >= 3) throw err;
-      }
-    }
+    const target = this.pathOf(key);
+    const stored = (await fsp.stat(target).catch(() => undefined))?.size === data.byteLength;
+    if (stored) return { uri: this.uriOf(key), bytes: data.byteLength, sha256 };
+    // Two deliveries of the same body at once write the same key: each through a partial of its own, none
+    // removing the other's (as putStream's cleanup of a dead attempt would), the last rename wins with the
+    // same bytes.
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    return this.write(target, Readable.from([data]), {});
   }
 
   async read(ref: Pick<ArchiveRef, 'uri'>): Promise<Buffer> {
