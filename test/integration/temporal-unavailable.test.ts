@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MeetingView } from '../../domain/view';
-import { OwnDevServer, freePort } from '../helpers/dev-server';
+import { freePortForRestarts } from '../../dev/free-port';
+import { OwnDevServer } from '../helpers/dev-server';
 import { eventually, postJson, startStack, startWorker, type Stack } from '../helpers/stack';
 
 let server: OwnDevServer;
@@ -16,7 +17,8 @@ let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-db-'));
   dbFile = path.join(dataDir, 'temporal.db');
-  server = new OwnDevServer({ port: await freePort(), dbFile });
+  // Stopped and started again on its port: one no outgoing connection can be given meanwhile.
+  server = new OwnDevServer({ port: await freePortForRestarts(), dbFile });
   stack = await startStack({ worker: false, address: server.address, callTimeoutMs: 2000 });
 });
 afterAll(async () => {
@@ -26,7 +28,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const ready = async () => (await stack.api(`/readyz`)).status;
+// The readiness status, or why the dev server is gone (a start that failed says so instead of timing out).
+const ready = async () => server.exitedEarly ?? (await stack.api(`/readyz`)).status;
 
 test('503 while Temporal is down, the same delivery accepted once it is back, earlier events kept', async () => {
   const botId = `outage-${Date.now()}`;
