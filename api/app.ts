@@ -1,5 +1,4 @@
 import express, { type ErrorRequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Archive } from '../platform/archive';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -9,8 +8,9 @@ import { healthRoutes } from './health';
 import { botRoutes } from './meetingbaas/bots';
 import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
 import { meetingRoutes } from './meetings';
-import { answerOf, ApiMetrics, metricsMiddleware, metricsRoutes, recordAnswers } from './metrics';
+import { ApiMetrics, metricsMiddleware, metricsRoutes, recordAnswers } from './metrics';
 import { openApiRoutes } from './openapi';
+import { requestLogging } from './request-log';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecCors, codecRoutes } from './codec';
 import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
@@ -26,7 +26,7 @@ export interface AppDeps {
     | 'WEBEX_AUTO_RECORD'
     | 'WEBHOOK_BODY_LIMIT'
   > &
-    Partial<Pick<Config, 'CODEC_CORS_ORIGINS'>>;
+    Partial<Pick<Config, 'CODEC_CORS_ORIGINS' | 'LOG_FORMAT'>>;
   gateway: MeetingsGateway;
   /** Decodes the payloads the Temporal UI and CLI send to /codec/* (unset: they are not encrypted). */
   codec?: PayloadCodec;
@@ -37,9 +37,6 @@ export interface AppDeps {
   /** True once the process is shutting down (api/main.ts): /readyz answers 503 `shutting_down`. */
   draining?: () => boolean;
 }
-
-/** Probes and scrapes come every few seconds: not worth a log line each. */
-const QUIET_PATHS = new Set(['/healthz', '/metrics']);
 
 /** Temporal being down is the sender's cue to retry, never a 500. */
 function temporalErrors(log: Logger): ErrorRequestHandler {
@@ -56,29 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = deps.metrics ?? new ApiMetrics();
   app.use(metricsMiddleware(metrics));
   app.use(recordAnswers);
-  app.use(
-    pinoHttp({
-      logger: deps.log,
-      autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
-      // The meeting an answer was about (its request line is found by workflowId), and why one was refused.
-      customProps: (_req, res) => {
-        const { workflowId, error } = answerOf(res as express.Response) ?? {};
-        return {
-          ...(typeof workflowId === 'string' ? { workflowId } : {}),
-          ...(typeof error === 'string' ? { errorCode: error } : {}),
-        };
-      },
-      // A redirect's Location is a signed recording URL (GET …/recording): logged without its query and
-      // fragment, which are its signature. (Credential request headers: platform/logger.ts redacts them.)
-      serializers: {
-        res: (res: { headers?: Record<string, unknown> }) => {
-          const location = res.headers?.location;
-          if (typeof location !== 'string') return res;
-          return { ...res, headers: { ...res.headers, location: location.split(/[?#]/, 1)[0] } };
-        },
-      },
-    }),
-  );
+  app.use(requestLogging(deps.log, { compact: deps.config.LOG_FORMAT === 'pretty' }));
   // The browser's preflight for the codec routes carries no token.
   app.use('/codec', codecCors(deps.config.CODEC_CORS_ORIGINS ?? []));
   // Before every router: a route that needs a token is refused without one, and so is a path nobody serves.

@@ -154,13 +154,17 @@ export interface StackOptions {
   log?: Logger;
   /** DELIVERY_DEDUPE_SECONDS of the API (default 0 here: every webhook signalled, as the tests expect). */
   dedupeSeconds?: number;
+  /** The worker's task queue (default: one of its own, so that stacks sharing a Temporal never mix). */
+  taskQueue?: string;
+  /** The API logs one line per request, for a console (LOG_FORMAT=pretty). */
+  compactRequestLog?: boolean;
   /** PAYLOAD_ENCRYPTION_KEYS of the API and the worker (unset: plain payloads). */
   encryptionKeys?: EncryptionKey[];
 }
 
 export async function startStack(options: StackOptions = {}) {
   const address = options.address ?? temporalAddress();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
   const archive =
     typeof options.archive === 'function'
@@ -204,6 +208,7 @@ export async function startStack(options: StackOptions = {}) {
     config: {
       API_TOKENS: options.apiTokens === null ? undefined : [...(options.apiTokens ?? API_TOKENS)],
       CODEC_CORS_ORIGINS: ['http://localhost:8233'],
+      ...(options.compactRequestLog ? { LOG_FORMAT: 'pretty' as const } : {}),
       MEETINGBAAS_API_KEY: API_KEY,
       MEETINGBAAS_WEBHOOK_SECRET:
         options.webhookSecret === null ? undefined : (options.webhookSecret ?? WEBHOOK_SECRET),

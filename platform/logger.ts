@@ -6,7 +6,8 @@ export type { Logger };
 /**
  * One logger per process, the same for the API and the worker (whose SDK, workflow and activity lines come
  * through it too, see temporalLogger): JSON lines, one object each. `name` tells the parts apart when
- * `npm start` interleaves them.
+ * `npm start` interleaves them. LOG_FORMAT=pretty (npm start's default) is for a person at a console: one
+ * line per entry.
  */
 export function createLogger(
   name: string,
@@ -36,7 +37,13 @@ export function createLogger(
       ? {
           transport: {
             target: 'pino-pretty',
-            options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' },
+            options: {
+              colorize: true,
+              // One line per entry; a request's line says it all in its message (api/request-log.ts).
+              singleLine: true,
+              ignore: 'pid,hostname,req,res,responseTime',
+              translateTime: 'HH:MM:ss.l',
+            },
           },
         }
       : {}),

@@ -1,15 +1,22 @@
-// `npm run demo`: a few simulated meetings of both providers, played through the running provider simulator
-// (`npm run simulator`) into the running service (`npm start`, configured as in .env.example), followed to
-// their end; prints each meeting's final view and its Temporal UI link.
+// `npm run demo`: a few simulated meetings of both providers, played through the provider simulator into the
+// service and followed to their end; prints each meeting's final view and its Temporal UI link.
 //
-// Two of them wait on the service's watchdog settings. With the defaults they stay waiting (for 30 min and
-// 24 h) and the demo says so; start the service with short ones to see them finish within seconds:
+// With a service running (`npm start` and `npm run simulator`, configured as in .env.example) it uses that
+// one. With none answering at API_URL it starts everything itself (scripts/demo/self-started.ts) and stops it
+// at the end; `npm run demo -- --keep` leaves that running for the UI and curl until Ctrl-C.
+//
+// Against a running service, two meetings wait on its watchdog settings: with the defaults they stay waiting
+// (30 min and 24 h) and the demo says so; start it with short ones to see them finish within seconds:
 //   FINAL_DATA_TIMEOUT_SECONDS=5 RECONCILE_INTERVAL_SECONDS=2 WEBEX_ASSET_DEADLINE_SECONDS=15 npm start
 import fs from 'node:fs';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { MeetingView } from '../domain/view';
+import { follow, printReport } from './demo/report';
+import { scenarios } from './demo/scenarios';
+import { startDemoService, type SelfStartedService } from './demo/self-started';
+import type { DemoTarget } from './demo/target';
 
-// The service's settings (.env.example): the demo reads meetings with one of its API_TOKENS.
+// The service's settings (.env.example): the demo reads a running service's meetings with one of its API_TOKENS.
 if (fs.existsSync('.env')) process.loadEnvFile('.env');
 
 const env = z
@@ -18,11 +25,11 @@ const env = z
     API_URL: z.url().default(`http://127.0.0.1:${process.env.PORT ?? 3000}`),
     TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    /** A read token of the service; default: the first token of API_TOKENS. */
+    /** A read token of the running service; default: the first token of API_TOKENS. */
     API_TOKEN: z.string().min(1).optional(),
     API_TOKENS: z.string().optional(),
-    /** How long to follow the meetings before printing where they are. */
-    DEMO_WAIT_SECONDS: z.coerce.number().int().min(1).default(30),
+    /** How long to follow the meetings before printing where they are (default 30 s, 90 s self-started). */
+    DEMO_WAIT_SECONDS: z.coerce.number().int().min(1).optional(),
     DEMO_WORDS: z.coerce.number().int().min(0).default(400),
     DEMO_RECORDING_BYTES: z.coerce
       .number()
@@ -31,226 +38,98 @@ const env = z
       .default(5 * 1024 * 1024),
   })
   .parse(process.env);
-const apiToken = env.API_TOKEN ?? env.API_TOKENS?.split(',')[0]?.split(':').slice(1).join(':').trim();
-if (!apiToken) throw new Error('set API_TOKEN (or API_TOKENS, as in .env.example) to read meetings');
 
-type Provider = MeetingView['provider'];
+const { values: flags } = parseArgs({ options: { keep: { type: 'boolean', default: false } } });
 
-interface Scenario {
-  title: string;
-  provider: Provider;
-  /** Creates the meeting in the simulator and plays the provider's webhooks; returns its external id. */
-  play: () => Promise<string>;
-  expected: 'completed' | 'failed';
-  /** Set when the meeting may still be waiting at the end, on purpose: what for, and which setting says. */
-  mayWait?: string;
-}
-
-async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${url}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-const sim = <T>(path: string, body: unknown) => call<T>('POST', `${env.SIMULATOR_URL}${path}`, body);
-
-/** A scripted Meeting BaaS bot whose v1 webhooks the simulator posts to the service. */
-async function meetingBaas(meeting: object, play: object): Promise<string> {
-  const { botId } = await sim<{ botId: string }>('/sim/meetingbaas/meetings', {
-    words: env.DEMO_WORDS,
-    recordingBytes: env.DEMO_RECORDING_BYTES,
-    ...meeting,
-  });
-  const { deliveries } = await sim<{ deliveries: { event: string; code?: string; status: number }[] }>(
-    `/sim/meetingbaas/meetings/${botId}/play`,
-    { webhookUrl: `${env.API_URL}/webhooks/meetingbaas`, delayMs: 100, ...play },
-  );
-  const refused = deliveries.filter((d) => d.status !== 200);
-  if (refused.length)
-    throw new Error(
-      `the service refused ${refused.map((d) => `${d.code ?? d.event} (HTTP ${d.status})`).join(', ')}: ` +
-        'is its MEETINGBAAS_API_KEY the simulator key (see .env.example)?',
-    );
-  return botId;
-}
-
-/** A Webex meeting in the simulator's Webex, and its signed `meetings`/`ended` webhook to the service. */
-async function webex(meeting: object): Promise<string> {
-  const { meetingId } = await sim<{ meetingId: string }>('/sim/webex/meetings', {
-    recordings: [{ bytes: env.DEMO_RECORDING_BYTES, durationSeconds: 1800 }],
-    ...meeting,
-  });
-  const sent = await sim<{ status: number; body: unknown }>(`/sim/webex/meetings/${meetingId}/webhooks`, {
-    resource: 'meetings',
-    event: 'ended',
-    targetUrl: `${env.API_URL}/webhooks/webex`,
-  });
-  if (sent.status !== 200)
-    throw new Error(
-      `the service answered the Webex webhook with HTTP ${sent.status} ${JSON.stringify(sent.body)}: ` +
-        'are its WEBEX_* settings the simulator ones (see .env.example)?',
-    );
-  return meetingId;
-}
-
-const SCENARIOS: Scenario[] = [
-  {
-    title: 'Meeting BaaS: recorded, paused, transcribed',
-    provider: 'meetingbaas',
-    play: () => meetingBaas({ pause: true }, {}),
-    expected: 'completed',
-  },
-  {
-    title: 'Meeting BaaS: every webhook twice, in reverse order',
-    provider: 'meetingbaas',
-    play: () => meetingBaas({}, { order: 'reverse', duplicate: true }),
-    expected: 'completed',
-  },
-  {
-    title: 'Meeting BaaS: bot rejected from the meeting',
-    provider: 'meetingbaas',
-    play: () => meetingBaas({ outcome: 'failed', failureCode: 'BotNotAccepted' }, {}),
-    expected: 'failed',
-  },
-  {
-    title: 'Meeting BaaS: final webhook lost, data published late (reconciled from the API)',
-    provider: 'meetingbaas',
-    play: () => meetingBaas({ dataDelayMs: 8000 }, { include: 'statuses' }),
-    expected: 'completed',
-    mayWait:
-      'the final webhook never comes: the service asks Meeting BaaS after FINAL_DATA_TIMEOUT_SECONDS ' +
-      '(30 min by default) and finds the data there',
-  },
-  {
-    title: 'Webex: recording, transcript and participants',
-    provider: 'webex',
-    play: () => webex({ title: 'Demo: weekly sync', participants: 8, snippets: 30 }),
-    expected: 'completed',
-  },
-  {
-    title: 'Webex: transcript never published',
-    provider: 'webex',
-    play: () => webex({ title: 'Demo: no Webex Assistant', transcript: false }),
-    expected: 'completed',
-    mayWait:
-      'Webex may publish the transcript hours later: the service keeps looking until ' +
-      'WEBEX_ASSET_DEADLINE_SECONDS (24 h by default), then marks it unavailable and completes',
-  },
-];
-
-const isFinal = (v: MeetingView) => v.status === 'completed' || v.status === 'failed';
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls the meeting's view until it is final or the demo's time is up; prints each status change. */
-async function follow(s: Scenario, externalId: string, until: number): Promise<MeetingView | undefined> {
-  const url = `${env.API_URL}/meetings/${s.provider}/${encodeURIComponent(externalId)}`;
-  let last: MeetingView | undefined;
-  for (;;) {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${apiToken}` } });
-    if (res.ok) {
-      const view = (await res.json()) as MeetingView;
-      if (view.status !== last?.status) console.log(`  ${s.title}: ${view.status}`);
-      last = view;
-      if (isFinal(view)) return view;
-    } else if (res.status !== 404) {
-      throw new Error(`GET ${url}: HTTP ${res.status} ${await res.text()}`);
-    }
-    if (Date.now() > until) return last;
-    await delay(500);
-  }
-}
-
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-const uiLink = (workflowId: string) =>
-  `${env.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
-
-/** One history entry: its code, where it came from unless a webhook, in brackets when it changed nothing. */
-const historyEntry = (h: MeetingView['history'][number]) => {
-  const code = h.source === 'webhook' ? h.code : `${h.code}(${h.source})`;
-  return h.applied ? code : `[${code}]`;
-};
-
-/** The view in a few lines: status, each asset, the history. */
-function compact(view: MeetingView): string[] {
-  const lines = [`${view.workflowId}  ${view.status}${view.endReason ? ` (${view.endReason})` : ''}`];
-  if (view.title) lines.push(`  title         ${view.title}`);
-  if (view.error) lines.push(`  error         ${view.error.code}: ${view.error.message}`);
-  const { recording: rec, transcript: tr, participants: pa } = view;
-  if (rec)
-    lines.push(
-      `  recording     ${rec.status}${rec.parts && rec.parts.length > 1 ? ` (${rec.parts.length} parts)` : ''}` +
-        (rec.archive ? `  ${mib(rec.archive.bytes)}  ${rec.archive.uri}` : '') +
-        (rec.reason ? `  ${rec.reason}` : ''),
-    );
-  if (tr)
-    lines.push(
-      `  transcript    ${tr.status}` +
-        (tr.utterances !== undefined ? `  ${tr.utterances} utterances` : '') +
-        (tr.speakers?.length ? ` by ${tr.speakers.join(', ')}` : '') +
-        (tr.reason ? `  ${tr.reason}` : ''),
-    );
-  if (pa)
-    lines.push(
-      `  participants  ${pa.status}${pa.count !== undefined ? `  ${pa.count}` : ''}${pa.reason ? `  ${pa.reason}` : ''}`,
-    );
-  lines.push(`  history       ${view.history.map(historyEntry).join(' > ')}`);
-  lines.push(`  Temporal UI   ${uiLink(view.workflowId)}`);
-  return lines;
-}
-
-async function reachable(url: string, what: string): Promise<void> {
+async function answers(url: string): Promise<boolean> {
   try {
-    await fetch(url);
+    await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return true;
   } catch {
-    throw new Error(`${what} does not answer at ${url}`);
+    return false;
   }
 }
 
-async function main(): Promise<void> {
-  await reachable(`${env.SIMULATOR_URL}/sim/requests`, 'the provider simulator (npm run simulator)');
-  await reachable(`${env.API_URL}/healthz`, 'the service (npm start)');
+/** The running service at API_URL (and its simulator), or undefined when none answers there. */
+async function runningService(): Promise<DemoTarget | undefined> {
+  if (!(await answers(`${env.API_URL}/healthz`))) return undefined;
+  if (!(await answers(`${env.SIMULATOR_URL}/sim/requests`)))
+    throw new Error(
+      `the service answers at ${env.API_URL} but the provider simulator does not at ${env.SIMULATOR_URL}: ` +
+        'start it with `npm run simulator` (or stop the service, and the demo starts everything itself)',
+    );
+  const readToken = env.API_TOKEN ?? env.API_TOKENS?.split(',')[0]?.split(':').slice(1).join(':').trim();
+  if (!readToken) throw new Error('set API_TOKEN (or API_TOKENS, as in .env.example) to read meetings');
+  return {
+    apiUrl: env.API_URL,
+    simulatorUrl: env.SIMULATOR_URL,
+    temporalUiUrl: env.TEMPORAL_UI_URL,
+    namespace: env.TEMPORAL_NAMESPACE,
+    readToken,
+    shortWatchdogs: false,
+  };
+}
 
-  console.log(`Playing ${SCENARIOS.length} meetings into ${env.API_URL}:`);
-  const until = Date.now() + env.DEMO_WAIT_SECONDS * 1000;
-  const results = await Promise.all(
-    SCENARIOS.map(async (s) => {
-      const externalId = await s.play();
-      return { s, view: await follow(s, externalId, until) };
-    }),
+/** What to use now that everything runs: printed with --keep. */
+function printKept(own: SelfStartedService): void {
+  const { target, writeToken } = own;
+  console.log(
+    [
+      '',
+      'Everything keeps running (Ctrl-C stops it all); each request to the API is logged below.',
+      `  API          ${target.apiUrl}   read token ${target.readToken}, write token ${writeToken}`,
+      `  Temporal UI  ${target.temporalUiUrl}`,
+      `  simulator    ${target.simulatorUrl}`,
+      'Try:',
+      `  curl -H 'Authorization: Bearer ${target.readToken}' '${target.apiUrl}/meetings?limit=10'`,
+      `  curl -X POST -H 'Content-Type: application/json' ${target.simulatorUrl}/sim/meetingbaas/meetings -d '{}'`,
+      '',
+    ].join('\n'),
   );
+}
 
-  let unexpected = 0;
-  for (const { s, view } of results) {
-    console.log(`\n== ${s.title}`);
-    if (!view) {
-      unexpected++;
-      console.log('  no meeting after the webhooks: is the worker running?');
-      continue;
-    }
-    console.log(compact(view).join('\n'));
-    if (isFinal(view) && view.status !== s.expected) {
-      unexpected++;
-      console.log(`  UNEXPECTED: ${s.expected} was expected`);
-    } else if (!isFinal(view)) {
-      if (!s.mayWait) unexpected++;
+async function main(): Promise<number> {
+  const running = await runningService();
+  let own: SelfStartedService | undefined;
+  if (!running) {
+    console.log(
+      `No service answers at ${env.API_URL}: starting one for the demo (Temporal, simulator, worker, API)…`,
+    );
+    own = await startDemoService();
+  }
+  const target = running ?? own!.target;
+  try {
+    const all = scenarios(target, { words: env.DEMO_WORDS, recordingBytes: env.DEMO_RECORDING_BYTES });
+    const waitSeconds = env.DEMO_WAIT_SECONDS ?? (own ? 90 : 30);
+    console.log(`Playing ${all.length} meetings into ${target.apiUrl}:`);
+    const until = Date.now() + waitSeconds * 1000;
+    const results = await Promise.all(
+      all.map(async (s) => ({ s, view: await follow(target, s, await s.play(), until) })),
+    );
+    const unexpected = printReport(target, results, waitSeconds);
+    if (own && flags.keep) {
+      printKept(own);
+      own.showLogs();
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      console.log('stopping…');
+    } else if (own) {
       console.log(
-        s.mayWait
-          ? `  still ${view.status}, as expected with the default settings: ${s.mayWait}`
-          : `  UNEXPECTED: still ${view.status} after ${env.DEMO_WAIT_SECONDS} s`,
+        '\nThe demo stopped what it started; `npm run demo -- --keep` leaves it running for the Temporal UI and curl.',
       );
     }
+    return unexpected ? 1 : 0;
+  } finally {
+    await own?.stop();
   }
-  console.log(
-    '\nhistory: provider codes in order received; (api)/(timer): found by asking the provider/by a timer;' +
-      ' [in brackets]: recorded, changed nothing (a duplicate, an event older than the state, a note)',
-  );
-  if (unexpected) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().then(
+  // Exit now: the in-process worker's runtime would otherwise keep the process a while longer.
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '../platform/config';
 import { devServerArgs } from '../platform/dev-server';
+import { firstRunHint } from '../platform/first-run-hints';
 import { DEV_SERVER_ADDRESS } from '../platform/temporal';
 import { Supervisor, type PartSpec } from './supervisor';
 import { findTemporalCli, HOW_TO_FIX } from './temporal-cli';
@@ -87,6 +88,8 @@ function main(): void {
     specs.push(tsPart('api', 'api/main.ts', config.API_SHUTDOWN_GRACE_SECONDS * 1000 + STOP_MARGIN_MS, 32));
   if (!specs.length) return;
 
+  const hint = parts.has('api') ? firstRunHint(config) : undefined;
+  if (hint) console.warn(`\n${hint}\n`);
   if (specs.some((s) => s.name === 'temporal')) {
     console.log(`Temporal dev server on ${DEV_SERVER_ADDRESS}, web UI on http://localhost:8233`);
   }
