@@ -15,8 +15,8 @@ import type { MeetingBaasClientOptions } from '../activities/meetingbaas/client'
 import type { WebexClientOptions } from '../activities/webex/client';
 import { createApp } from '../api/app';
 import type { DataConverter } from '@temporalio/common';
-import { dataConverterFor } from '../platform/data-converter';
-import type { EncryptionKey } from '../platform/payload-codec';
+import { dataConverterFor } from '../contract/data-converter';
+import type { EncryptionKey } from '../contract/payload-codec';
 import { RecentDeliveries } from '../api/recent-deliveries';
 import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
@@ -84,6 +84,15 @@ export function quietRuntime(): void {
   });
 }
 
+/**
+ * Under jest the global setup has bundled the workflows once, plain and with the failure converter of
+ * encrypted payloads; a script run bundles them in the worker (undefined).
+ */
+function testWorkflowBundle(encrypted: boolean): { codePath: string } | undefined {
+  const codePath = encrypted ? process.env.TEST_WORKFLOW_BUNDLE_ENCRYPTED : process.env.TEST_WORKFLOW_BUNDLE;
+  return codePath ? { codePath } : undefined;
+}
+
 export async function startWorker(opts: {
   taskQueue: string;
   archive: Archive;
@@ -104,10 +113,7 @@ export async function startWorker(opts: {
     meetingBaas: opts.meetingBaas,
     webex: opts.webex,
     dataConverter: opts.dataConverter,
-    // Under jest the global setup has bundled the workflows once; a script run bundles them here.
-    workflowBundle: process.env.TEST_WORKFLOW_BUNDLE
-      ? { codePath: process.env.TEST_WORKFLOW_BUNDLE }
-      : undefined,
+    workflowBundle: testWorkflowBundle(!!opts.dataConverter?.failureConverterPath),
   });
   const running = worker.run();
   return {
@@ -156,11 +162,13 @@ export interface StackOptions {
   dedupeSeconds?: number;
   /** PAYLOAD_ENCRYPTION_KEYS of the API and the worker (unset: plain payloads). */
   encryptionKeys?: EncryptionKey[];
+  /** The task queue (default: a new one): a stack started again on the same queue takes its meetings over. */
+  taskQueue?: string;
 }
 
 export async function startStack(options: StackOptions = {}) {
   const address = options.address ?? temporalAddress();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
   const archive =
     typeof options.archive === 'function'

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { findTemporalCli } from '../../scripts/temporal-cli';
-import type { EncryptionKey } from '../../platform/payload-codec';
+import type { EncryptionKey } from '../../contract/payload-codec';
+import { refreshRecordingUrlUpdate } from '../../contract/workflow';
 import { API_KEY, READ_TOKEN, startStack, temporalAddress, viewWhenOn, type Stack } from '../helpers/stack';
 
 const MARKER = `Zebediah-${randomBytes(4).toString('hex')}`;
@@ -167,4 +168,38 @@ test('the Temporal CLI shows the history decoded through /codec with a read toke
     `Bearer ${READ_TOKEN}`,
   );
   expect(readable(decoded)).toContain(MARKER);
+});
+
+test('a failure raised in workflow code (an Update refused by its validator) reaches Temporal encrypted', async () => {
+  const botId = `no-final-${randomBytes(4).toString('hex')}`;
+  expect(
+    await deliver({
+      event: 'bot.status_change',
+      data: { bot_id: botId, status: { code: 'joining_call', created_at: new Date().toISOString() } },
+    }),
+  ).toBe(200);
+  const workflowId = `meetingbaas:${botId}`;
+  // What Temporal relays for the refusal, read with a bare gRPC call (no data converter at all).
+  const { outcome } = await stack.client.workflowService.updateWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId },
+    waitPolicy: {
+      lifecycleStage:
+        temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage
+          .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED,
+    },
+    request: {
+      meta: { updateId: `test-${randomBytes(4).toString('hex')}`, identity: 'payload-encryption.test' },
+      input: { name: refreshRecordingUrlUpdate.name },
+    },
+  });
+  const failure = outcome!.failure!;
+  const raw = Buffer.from(temporal.api.failure.v1.Failure.encode(failure).finish());
+  expect(raw.includes('no recording URL yet')).toBe(false);
+  expect(failure.message).toBe('Encoded failure');
+  expect(Buffer.from(failure.encodedAttributes!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+  // The service, with the keys, still tells the caller why.
+  const res = await stack.api(`/meetings/meetingbaas/${botId}/recording-url`, { method: 'POST' });
+  expect(res.status).toBe(409);
+  expect(((await res.json()) as { message: string }).message).toMatch(/no recording URL yet/);
 });
