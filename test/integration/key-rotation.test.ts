@@ -52,7 +52,9 @@ test('a meeting started under key A is read, replayed and completed after a rest
 
   // The history so far replays with the rotated keys (a replayer with B alone could not decode it).
   const dataConverter = dataConverterFor([keyB, keyA]);
-  const replay = (history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>) =>
+  const replay = (
+    history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>,
+  ) =>
     Worker.runReplayHistory(
       {
         workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE_ENCRYPTED! },
