@@ -162,6 +162,8 @@ export interface StackOptions {
   dedupeSeconds?: number;
   /** PAYLOAD_ENCRYPTION_KEYS of the API and the worker (unset: plain payloads). */
   encryptionKeys?: EncryptionKey[];
+  /** CODEC_CORS_ORIGINS of the API (default: the dev server UI's usual origin). */
+  codecCorsOrigins?: string[];
   /** The task queue (default: a new one): a stack started again on the same queue takes its meetings over. */
   taskQueue?: string;
 }
@@ -211,7 +213,7 @@ export async function startStack(options: StackOptions = {}) {
   const app = createApp({
     config: {
       API_TOKENS: options.apiTokens === null ? undefined : [...(options.apiTokens ?? API_TOKENS)],
-      CODEC_CORS_ORIGINS: ['http://localhost:8233'],
+      CODEC_CORS_ORIGINS: options.codecCorsOrigins ?? ['http://localhost:8233'],
       MEETINGBAAS_API_KEY: API_KEY,
       MEETINGBAAS_WEBHOOK_SECRET:
         options.webhookSecret === null ? undefined : (options.webhookSecret ?? WEBHOOK_SECRET),
