@@ -23,6 +23,8 @@ export interface EncryptionRun {
   serviceCpuMsPerMeeting: number;
   msPerMeeting: number;
   problems: number;
+  /** The first few problems, as end to end says them. */
+  problemSamples: string[];
 }
 
 export interface EncryptionResult {
@@ -70,6 +72,7 @@ export async function runEncryptionComparison(
           serviceCpuMsPerMeeting: SERVICE.reduce((sum, k) => sum + r.cpuMsPerMeeting[k], 0),
           msPerMeeting: r.msPerMeeting,
           problems: r.lost + r.stuck + r.wrongArchive,
+          problemSamples: r.problems.slice(0, 5),
         });
       }
     }
@@ -108,6 +111,8 @@ export function printEncryption(r: EncryptionResult): void {
         `${x.cpuMsPerMeeting.worker.toFixed(1).padStart(6)}  ${x.cpuMsPerMeeting.api.toFixed(1).padStart(4)}  ` +
         `${x.cpuMsPerMeeting.temporal.toFixed(1).padStart(8)}  ${x.msPerMeeting.toFixed(1).padStart(15)}  ${x.problems}`,
     );
+  for (const x of r.runs)
+    for (const p of x.problemSamples) console.error(`problem (${x.mode} ${x.round}): ${p}`);
   const m = r.mean;
   console.log(
     `mean: plain ${m.plain.serviceCpuMsPerMeeting.toFixed(1)} ms, encrypted ${m.encrypted.serviceCpuMsPerMeeting.toFixed(1)} ms ` +
