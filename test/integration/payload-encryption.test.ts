@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { findTemporalCli } from '../../scripts/temporal-cli';
 import type { EncryptionKey } from '../../contract/payload-codec';
 import { refreshRecordingUrlUpdate } from '../../contract/workflow';
+import { meetingsDataConverter, TemporalMeetingsClient } from '../../client';
 import { API_KEY, READ_TOKEN, startStack, temporalAddress, viewWhenOn, type Stack } from '../helpers/stack';
 
 const MARKER = `Zebediah-${randomBytes(4).toString('hex')}`;
@@ -202,4 +203,29 @@ test('a failure raised in workflow code (an Update refused by its validator) rea
   const res = await stack.api(`/meetings/meetingbaas/${botId}/recording-url`, { method: 'POST' });
   expect(res.status).toBe(409);
   expect(((await res.json()) as { message: string }).message).toMatch(/no recording URL yet/);
+});
+
+test('the typed client reads encrypted meetings with the keys given, or those of PAYLOAD_ENCRYPTION_KEYS', async () => {
+  const meeting = stack.sim.meetingBaas.create({ words: 5 });
+  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, include: 'statuses' });
+  await viewWhen(meeting.botId, (v) => v.status === 'ended');
+  const { connection } = stack.client;
+  const given = TemporalMeetingsClient.create({ connection, encryptionKeys: [oldKey, newKey] });
+  expect((await given.getMeeting('meetingbaas', meeting.botId)).status).toBe('ended');
+  const fromEnv = new TemporalMeetingsClient(
+    new Client({
+      connection,
+      dataConverter: meetingsDataConverter(undefined, {
+        PAYLOAD_ENCRYPTION_KEYS: `${newKey.id}:${newKey.key.toString('base64')},${oldKey.id}:${oldKey.key.toString('base64')}`,
+      }),
+    }),
+  );
+  expect((await fromEnv.getMeeting('meetingbaas', meeting.botId)).status).toBe('ended');
+  // Without the keys, the query's answer cannot be read.
+  await expect(
+    TemporalMeetingsClient.create({ connection }, { callTimeoutMs: 5000 }).getMeeting(
+      'meetingbaas',
+      meeting.botId,
+    ),
+  ).rejects.toThrow(/binary\/encrypted|encoding/i);
 });
