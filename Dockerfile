@@ -27,9 +27,9 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# The worker loads the prebuilt bundle instead of bundling the workflows at every start (and refuses to
-# start if it is missing).
-ENV NODE_ENV=production ARCHIVE_DIR=/archive WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+# The worker loads the prebuilt bundle next to its code (dist/workflow-bundle.js, or
+# dist/workflow-bundle-encrypted.js with PAYLOAD_ENCRYPTION_KEYS) instead of bundling the workflows at every start.
+ENV NODE_ENV=production ARCHIVE_DIR=/archive
 COPY --from=deps /app/package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -1,6 +1,6 @@
 // Who may call what: one table from a request to the credential it needs, used by the middleware that
 // enforces it and by the OpenAPI document that declares it.
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { ApiToken, TokenScope } from '../platform/config';
 import { secretsEqual } from './api-key';
 import { sendError } from './errors';
@@ -19,6 +19,8 @@ export function accessOf(method: string, path: string): Access {
   const verb = method.toUpperCase();
   if (path.startsWith('/webhooks/')) return 'provider';
   if (OPEN_PATHS.has(path) && READS.has(verb)) return 'open';
+  // Its form, and the exchange of a read token (sent in the body, checked there) for a codec session cookie.
+  if (path === '/codec/session' && (READS.has(verb) || verb === 'POST')) return 'open';
   // The codec endpoints only transform payloads for display: a reader's business, though they are POSTs.
   if (READS.has(verb) || path.startsWith('/codec/')) return 'read';
   return 'write';
@@ -46,7 +48,11 @@ const BEARER = /^Bearer +(\S+) *$/i;
  * `unauthorized` without a (known) token, 403 `forbidden` with a read token on a write route. Mount it
  * before every router, so that unknown paths are refused too instead of being mapped for strangers.
  */
-export function requireApiToken(tokens: readonly ApiToken[] | undefined): RequestHandler {
+export function requireApiToken(
+  tokens: readonly ApiToken[] | undefined,
+  /** Another credential a request may carry instead of a bearer token (the codec session cookie). */
+  otherCredential?: (req: Request) => TokenScope | undefined,
+): RequestHandler {
   return (req, res, next) => {
     const needed = accessOf(req.method, req.path);
     if (needed === 'open' || needed === 'provider') return next();
@@ -59,8 +65,9 @@ export function requireApiToken(tokens: readonly ApiToken[] | undefined): Reques
         'no API tokens are configured: set API_TOKENS (e.g. read:<token>,write:<token>) to use this route',
       );
     const given = BEARER.exec(req.get('authorization') ?? '')?.[1];
-    if (!given) return sendError(res, 401, 'unauthorized', 'send Authorization: Bearer <token>');
-    const scope = scopeOf(given, tokens);
+    const other = given ? undefined : otherCredential?.(req);
+    if (!given && !other) return sendError(res, 401, 'unauthorized', 'send Authorization: Bearer <token>');
+    const scope = given ? scopeOf(given, tokens) : other;
     if (!scope) return sendError(res, 401, 'unauthorized', 'unknown or revoked token');
     if (!GRANTS[scope].includes(needed))
       return sendError(

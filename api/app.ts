@@ -13,6 +13,7 @@ import { openApiRoutes } from './openapi';
 import { requestLogging } from './request-log';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecCors, codecRoutes } from './codec';
+import { codecSessionRoutes, codecSessionScope } from './codec-session';
 import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
 import { webexWebhookRoutes } from './webex/webhook';
 
@@ -57,7 +58,14 @@ export function createApp(deps: AppDeps): express.Express {
   // The browser's preflight for the codec routes carries no token.
   app.use('/codec', codecCors(deps.config.CODEC_CORS_ORIGINS ?? []));
   // Before every router: a route that needs a token is refused without one, and so is a path nobody serves.
-  app.use(requireApiToken(deps.config.API_TOKENS));
+  app.use(
+    requireApiToken(deps.config.API_TOKENS, (req) =>
+      req.path.startsWith('/codec/')
+        ? codecSessionScope(req.get('cookie'), deps.config.API_TOKENS)
+        : undefined,
+    ),
+  );
+  app.use(codecSessionRoutes(deps.config.API_TOKENS));
   app.use(codecRoutes(deps.codec));
   app.use(healthRoutes(deps.gateway, { archive: deps.archive, draining: deps.draining, log: deps.log }));
   app.use(metricsRoutes(metrics));

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { archiveFromConfig } from '../platform/archive';
 import { loadConfigOrExit } from '../platform/config';
-import { dataConverterFor } from '../platform/data-converter';
+import { dataConverterFor } from '../contract/data-converter';
 import { createLogger } from '../platform/logger';
 import { temporalConnectConfig } from '../platform/temporal';
 import { createApp } from './app';

@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accessOf } from './access';
 import { codecDocs } from './codec';
+import { codecSessionDocs } from './codec-session';
 import { meetingBaasDocs } from './meetingbaas/docs';
 import { meetingDocs } from './meetings-docs';
 import { errorResponses, jsonResponse, type RouteDocs } from './openapi-parts';
@@ -61,6 +62,7 @@ export const ROUTE_DOCS: readonly RouteDocs[] = [
   webexDocs,
   meetingDocs,
   codecDocs,
+  codecSessionDocs,
   operationsDocs,
 ];
 

@@ -4,7 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { MeetingView } from '../domain/view';
-import { cpuByProcess, peakRss, rss, type CpuUser, type Services } from './processes';
+import { cpuByProcess, peakRss, rss, servicesDataConverter, type CpuUser, type Services } from './processes';
 import { quantile } from './stats';
 
 export interface EndToEndOptions {
@@ -57,7 +57,7 @@ const post = (url: string, body: unknown) =>
 
 export async function runEndToEnd(services: Services, o: EndToEndOptions): Promise<EndToEndResult> {
   const connection = await Connection.connect({ address: services.temporalAddress });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: servicesDataConverter(services.env) });
   const problems: string[] = [];
   const webhookUrl = `${services.apiUrl}/webhooks/meetingbaas`;
   let lost = 0;

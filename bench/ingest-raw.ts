@@ -5,6 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { gatewayOptions, MeetingsGateway } from '../api/temporal-gateway';
+import { dataConverterFor } from '../contract/data-converter';
 import { v1ToProviderEvent, type V1Webhook } from '../domain/meetingbaas/v1';
 import { parseConfig } from '../platform/config';
 import { loadResult } from './stats';
@@ -16,7 +17,10 @@ async function main() {
   // The services' environment (bench/processes.ts), so the gateway is set up as the API's is.
   const config = parseConfig(process.env);
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  const gateway = new MeetingsGateway(new Client({ connection }), gatewayOptions(config));
+  const gateway = new MeetingsGateway(
+    new Client({ connection, dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS) }),
+    gatewayOptions(config),
+  );
   const latencies: number[] = [];
   let errors = 0;
   const began = Date.now();

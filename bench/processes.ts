@@ -9,6 +9,8 @@ import { freePort } from '../dev/free-port';
 import { devServerArgs } from '../platform/dev-server';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { findTemporalCli, HOW_TO_FIX } from '../scripts/temporal-cli';
+import { dataConverterFor } from '../contract/data-converter';
+import { parseEncryptionKeys } from '../contract/encryption-keys';
 
 const ROOT = path.resolve(__dirname, '..');
 export const BENCH_API_KEY = 'bench-meetingbaas-key';
@@ -85,8 +87,11 @@ export interface Services {
   simulator: ChildProcess;
   worker: ChildProcess;
   api: ChildProcess;
-  /** Restarts the worker and the API (fresh memory peaks) with the same settings. */
-  restartServices(): Promise<void>;
+  /**
+   * Restarts the worker and the API (fresh memory peaks) with the same settings, changed by `env` from then
+   * on (a variable set to undefined is removed).
+   */
+  restartServices(env?: Record<string, string | undefined>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +100,10 @@ export interface ServiceOptions {
   /** Write V8 CPU profiles of the worker and the API here (one per process, on exit). */
   profileDir?: string;
 }
+
+/** The data converter of a client of services with this environment (PAYLOAD_ENCRYPTION_KEYS). */
+export const servicesDataConverter = (env: Record<string, string>) =>
+  dataConverterFor(parseEncryptionKeys(env.PAYLOAD_ENCRYPTION_KEYS));
 
 export async function startServices(options: ServiceOptions = {}): Promise<Services> {
   const cli = findTemporalCli();
@@ -184,8 +193,12 @@ export async function startServices(options: ServiceOptions = {}): Promise<Servi
       get api() {
         return services.api;
       },
-      async restartServices() {
+      async restartServices(env: Record<string, string | undefined> = {}) {
         await Promise.all([stopChild(services.worker), stopChild(services.api)]);
+        for (const [name, value] of Object.entries(env)) {
+          if (value === undefined) delete serviceEnv[name];
+          else serviceEnv[name] = value;
+        }
         services.worker = node('worker/main.ts', serviceEnv, true);
         services.api = node('api/main.ts', serviceEnv, true);
         await ready();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
+import { printEncryption, runEncryptionComparison, type EncryptionResult } from './encryption';
 import { load } from './load';
 import { runStorm, type StormResult } from './storm';
 import { Client, Connection } from '@temporalio/client';
@@ -14,6 +15,7 @@ import {
   cpuByProcess,
   cpuSeconds,
   rss,
+  servicesDataConverter,
   startServices,
   type CpuUser,
   type Services,
@@ -25,7 +27,8 @@ const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const numberOption = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const quick = flag('quick');
-// --only=storm,ingestion: just those phases (end-to-end, memory, open, storm, ingestion).
+// --only=storm,ingestion: just those phases (end-to-end, memory, open, storm, ingestion; encryption runs only
+// when named: --only=encryption).
 const only = option('only')?.split(',');
 const phase = (name: string) => !only || only.includes(name);
 const growth = flag('growth') ? [100, 500, 1000] : [];
@@ -45,6 +48,12 @@ const settings = {
   openMeetings: numberOption('open', quick ? 200 : 1000),
   // A retry storm on one meeting against as many webhooks to distinct meetings (10,000+ in the full run).
   storm: { deliveries: numberOption('storm', quick ? 2400 : 10_500), connections: 10 },
+  // Plain and encrypted payloads in turn: rounds of N meetings each (1 MiB recordings, so that the download
+  // does not hide what encryption costs).
+  encryption: {
+    rounds: numberOption('rounds', quick ? 1 : 3),
+    meetings: numberOption('encryption-n', quick ? 20 : 100),
+  },
 };
 
 /** A load run with the CPU milliseconds per request each service process spent on it. */
@@ -131,9 +140,10 @@ async function openMeetings(services: Services, count: number) {
   }
   const after = rss(services.worker.pid) ?? NaN;
   const connection = await Connection.connect({ address: services.temporalAddress });
-  const { count: open } = await new Client({ connection }).workflow.count(
-    `WorkflowType = 'meetingWorkflow' AND ExecutionStatus = 'Running'`,
-  );
+  const { count: open } = await new Client({
+    connection,
+    dataConverter: servicesDataConverter(services.env),
+  }).workflow.count(`WorkflowType = 'meetingWorkflow' AND ExecutionStatus = 'Running'`);
   await connection.close();
   return {
     started: started.requests,
@@ -238,6 +248,7 @@ async function main() {
   const ingestion: Ingestion[] = [];
   let open: Awaited<ReturnType<typeof openMeetings>> | undefined;
   let storm: StormResult | undefined;
+  let encryption: EncryptionResult | undefined;
   try {
     // Each run on a freshly started worker and API, so that its memory peak is its own.
     for (const n of phase('end-to-end') ? [...settings.meetings, ...settings.growth] : []) {
@@ -262,6 +273,14 @@ async function main() {
       progress(`storm: ${settings.storm.deliveries} webhooks to one meeting, as many to distinct ones`);
       storm = await runStorm(services, { ...settings.storm, timeoutMs: 5 * 60_000 });
     }
+    if (only?.includes('encryption')) {
+      progress(`encryption: ${settings.encryption.rounds} rounds, plain and encrypted in turn`);
+      encryption = await runEncryptionComparison(
+        services,
+        { ...settings.encryption, warmUp: settings.concurrency },
+        (s, n) => e2e(s, n, 2 ** 20),
+      );
+    }
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
     for (const connections of phase('ingestion') ? settings.connections : []) {
       progress(`ingestion: ${connections} connections`);
@@ -270,7 +289,14 @@ async function main() {
   } finally {
     await services.stop();
   }
-  Object.assign(results, { endToEnd, openMeetings: open, storm, ingestion, sustained: sustained(ingestion) });
+  Object.assign(results, {
+    endToEnd,
+    openMeetings: open,
+    storm,
+    encryption,
+    ingestion,
+    sustained: sustained(ingestion),
+  });
   results.seconds = (Date.now() - started) / 1000;
   printTables(endToEnd, ingestion);
   if (open)
@@ -278,6 +304,7 @@ async function main() {
       `\nOpen meetings: ${open.open} open (all cached by the worker); worker RSS ${mb(open.workerRssBefore)} -> ${mb(open.workerRssAfter)}, ${fixed(open.perMeeting / 1024, 0)} KB per open meeting`,
     );
   if (storm) printStorm(storm);
+  if (encryption) printEncryption(encryption);
   for (const r of endToEnd) for (const p of r.problems) console.error(`problem: ${p}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });

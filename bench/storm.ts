@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { MeetingView } from '../domain/view';
 import { load } from './load';
-import { BENCH_API_KEY, cpuSeconds, type Services } from './processes';
+import { BENCH_API_KEY, cpuSeconds, servicesDataConverter, type Services } from './processes';
 import type { LoadResult } from './stats';
 
 export interface StormOptions {
@@ -64,7 +64,7 @@ export async function runStorm(services: Services, o: StormOptions): Promise<Sto
   const finalRefused = played.ok ? 0 : 1;
   const connection = await Connection.connect({ address: services.temporalAddress });
   try {
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: servicesDataConverter(services.env) });
     const workflowId = `meetingbaas:${meeting.botId}`;
     // Polled (not a pending result() cut off by a timeout, which would outlive the connection).
     const handle = client.workflow.getHandle(workflowId);

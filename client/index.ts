@@ -11,4 +11,9 @@ export * from './errors';
 export { HttpMeetingsClient, type HttpMeetingsClientOptions } from './http';
 export { allMeetings, type MeetingsClient, type MeetingsFilter } from './meetings-client';
 export { recordingUrlSchema } from './recording-url';
-export { TemporalMeetingsClient, type TemporalMeetingsClientOptions } from './temporal';
+export type { EncryptionKey } from '../contract/payload-codec';
+export {
+  meetingsDataConverter,
+  TemporalMeetingsClient,
+  type TemporalMeetingsClientOptions,
+} from './temporal';

@@ -1,12 +1,16 @@
 // MeetingsClient on a Temporal Client: the workflow's own query and Update, the same reads as the API.
 import {
+  Client,
   isGrpcServiceError,
   ServiceError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
-  type Client,
+  type ClientOptions,
 } from '@temporalio/client';
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ApplicationFailure, type DataConverter, TemporalFailure } from '@temporalio/common';
+import { dataConverterFor } from '../contract/data-converter';
+import { parseEncryptionKeys } from '../contract/encryption-keys';
+import type { EncryptionKey } from '../contract/payload-codec';
 import { meetingsListQuerySchema, type MeetingsList } from '../contract/meetings-list';
 import { refreshRecordingUrlUpdate, type RecordingUrl } from '../contract/workflow';
 import { meetingWorkflowId, type Provider } from '../domain/workflow-id';
@@ -27,7 +31,35 @@ export interface TemporalMeetingsClientOptions {
   updateTimeoutMs?: number;
 }
 
+/**
+ * The data converter a Temporal Client needs to read and update the meetings: the service's
+ * PAYLOAD_ENCRYPTION_KEYS (the keys given, else that variable of `env`); undefined when the service's
+ * payloads are plain. Pass it to `new Client({ connection, dataConverter })`, or use
+ * TemporalMeetingsClient.create.
+ */
+export function meetingsDataConverter(
+  keys?: readonly EncryptionKey[] | string,
+  env: NodeJS.ProcessEnv = process.env,
+): DataConverter | undefined {
+  const parsed = typeof keys === 'string' ? parseEncryptionKeys(keys) : keys;
+  return dataConverterFor(parsed ?? parseEncryptionKeys(env.PAYLOAD_ENCRYPTION_KEYS));
+}
+
 export class TemporalMeetingsClient implements MeetingsClient {
+  /**
+   * A client on its own Temporal Client, whose payloads are encrypted with `encryptionKeys` (the service's
+   * PAYLOAD_ENCRYPTION_KEYS; default: that variable of the environment), plain when there are none.
+   */
+  static create(
+    temporal: Omit<ClientOptions, 'dataConverter'> & { encryptionKeys?: readonly EncryptionKey[] | string },
+    options: TemporalMeetingsClientOptions = {},
+  ): TemporalMeetingsClient {
+    const { encryptionKeys, ...clientOptions } = temporal;
+    const dataConverter = meetingsDataConverter(encryptionKeys);
+    return new TemporalMeetingsClient(new Client({ ...clientOptions, dataConverter }), options);
+  }
+
+  /** `client` must carry the service's data converter when its payloads are encrypted (meetingsDataConverter). */
   constructor(
     private readonly client: Client,
     private readonly options: TemporalMeetingsClientOptions = {},

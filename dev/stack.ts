@@ -15,8 +15,8 @@ import type { MeetingBaasClientOptions } from '../activities/meetingbaas/client'
 import type { WebexClientOptions } from '../activities/webex/client';
 import { createApp } from '../api/app';
 import type { DataConverter } from '@temporalio/common';
-import { dataConverterFor } from '../platform/data-converter';
-import type { EncryptionKey } from '../platform/payload-codec';
+import { dataConverterFor } from '../contract/data-converter';
+import type { EncryptionKey } from '../contract/payload-codec';
 import { RecentDeliveries } from '../api/recent-deliveries';
 import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
@@ -84,6 +84,15 @@ export function quietRuntime(): void {
   });
 }
 
+/**
+ * Under jest the global setup has bundled the workflows once, plain and with the failure converter of
+ * encrypted payloads; a script run bundles them in the worker (undefined).
+ */
+function testWorkflowBundle(encrypted: boolean): { codePath: string } | undefined {
+  const codePath = encrypted ? process.env.TEST_WORKFLOW_BUNDLE_ENCRYPTED : process.env.TEST_WORKFLOW_BUNDLE;
+  return codePath ? { codePath } : undefined;
+}
+
 export async function startWorker(opts: {
   taskQueue: string;
   archive: Archive;
@@ -104,10 +113,7 @@ export async function startWorker(opts: {
     meetingBaas: opts.meetingBaas,
     webex: opts.webex,
     dataConverter: opts.dataConverter,
-    // Under jest the global setup has bundled the workflows once; a script run bundles them here.
-    workflowBundle: process.env.TEST_WORKFLOW_BUNDLE
-      ? { codePath: process.env.TEST_WORKFLOW_BUNDLE }
-      : undefined,
+    workflowBundle: testWorkflowBundle(!!opts.dataConverter?.failureConverterPath),
   });
   const running = worker.run();
   return {
@@ -154,12 +160,14 @@ export interface StackOptions {
   log?: Logger;
   /** DELIVERY_DEDUPE_SECONDS of the API (default 0 here: every webhook signalled, as the tests expect). */
   dedupeSeconds?: number;
-  /** The worker's task queue (default: one of its own, so that stacks sharing a Temporal never mix). */
-  taskQueue?: string;
   /** The API logs one line per request, for a console (LOG_FORMAT=pretty). */
   compactRequestLog?: boolean;
   /** PAYLOAD_ENCRYPTION_KEYS of the API and the worker (unset: plain payloads). */
   encryptionKeys?: EncryptionKey[];
+  /** CODEC_CORS_ORIGINS of the API (default: the dev server UI's usual origin). */
+  codecCorsOrigins?: string[];
+  /** The task queue (default: a new one): a stack started again on the same queue takes its meetings over. */
+  taskQueue?: string;
 }
 
 export async function startStack(options: StackOptions = {}) {
@@ -207,7 +215,7 @@ export async function startStack(options: StackOptions = {}) {
   const app = createApp({
     config: {
       API_TOKENS: options.apiTokens === null ? undefined : [...(options.apiTokens ?? API_TOKENS)],
-      CODEC_CORS_ORIGINS: ['http://localhost:8233'],
+      CODEC_CORS_ORIGINS: options.codecCorsOrigins ?? ['http://localhost:8233'],
       ...(options.compactRequestLog ? { LOG_FORMAT: 'pretty' as const } : {}),
       MEETINGBAAS_API_KEY: API_KEY,
       MEETINGBAAS_WEBHOOK_SECRET:

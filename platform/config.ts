@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HOST_PATTERN_EXAMPLES, parseHostPattern } from '../domain/hosts';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
+import { encryptionKeysSchema } from '../contract/encryption-keys';
 
 // Every setting of every process, read from the environment (and .env), validated once at start.
 
@@ -90,40 +91,13 @@ const apiTokens = z
   );
 export type ApiToken = { scope: TokenScope; token: string };
 
-/** `PAYLOAD_ENCRYPTION_KEYS`: comma-separated `<keyId>:<base64 32-byte key>`; the first encrypts. */
-const encryptionKeys = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(/^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+$/, 'entries look like <keyId>:<base64 key>')
-          .transform((entry) => {
-            const at = entry.indexOf(':');
-            return { id: entry.slice(0, at), key: Buffer.from(entry.slice(at + 1), 'base64') };
-          })
-          .refine((k) => k.key.length === 32, {
-            message: 'each key is 32 bytes, base64-encoded (openssl rand -base64 32)',
-          }),
-      )
-      .min(1)
-      .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'key ids must be unique'),
-  );
-
 const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Bearer tokens of other services and operators; unset: only webhooks and probes answer. */
     API_TOKENS: apiTokens.optional(),
-    /** Encrypts every Temporal payload (platform/payload-codec.ts); unset: plain payloads. */
-    PAYLOAD_ENCRYPTION_KEYS: encryptionKeys.optional(),
+    /** Encrypts every Temporal payload (contract/payload-codec.ts); unset: plain payloads. */
+    PAYLOAD_ENCRYPTION_KEYS: encryptionKeysSchema.optional(),
     /** Origins (comma-separated) whose browsers may call /codec/* (the Temporal UI's). */
     CODEC_CORS_ORIGINS: z
       .string()

@@ -7,6 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { parseEncryptionKeys } from '../contract/encryption-keys';
 import { MEETING_WORKFLOW_TYPE, type MeetingWorkflowInput } from '../contract/workflow';
 import { startEphemeralTemporal } from '../dev/ephemeral-temporal';
 import { eventually } from '../dev/eventually';
@@ -94,8 +96,22 @@ const BASE: StackOptions = {
   webex: { pollIntervalSeconds: 1, maxPollIntervalSeconds: 2, assetDeadlineSeconds: 5 },
   webexAutoRecord: true,
 };
+/**
+ * The test-only key of the encrypted recordings (test/histories/encrypted/, replayed by
+ * test/replay-encrypted.test.ts), read from the file beside them.
+ */
+export const HISTORY_KEY_FILE = path.resolve(__dirname, '../test/histories/encrypted/test-key.json');
+const historyKeys = () =>
+  parseEncryptionKeys(
+    z
+      .object({ PAYLOAD_ENCRYPTION_KEYS: z.string() })
+      .parse(JSON.parse(fs.readFileSync(HISTORY_KEY_FILE, 'utf8'))).PAYLOAD_ENCRYPTION_KEYS,
+  );
+
 const SETTINGS = {
   base: BASE,
+  // Encrypted payloads, under the test-only key.
+  encrypted: { ...BASE, encryptionKeys: historyKeys() },
   // The live watchdog: the provider's API asked after 2 s of silence; no_end 6 s after the first event.
   live: { ...BASE, watchdog: { ...BASE.watchdog, silenceTimeoutSeconds: 2, meetingDeadlineSeconds: 6 } },
   // Late final data: final_event_missing 2 s after the call ended, then a linger of 5 s.
@@ -122,6 +138,15 @@ type Scenario = Run | { on: keyof typeof SETTINGS; run: Run };
 // Names prefixed `pre-watchdog-` in test/histories were recorded before the watchdogs (the unpatched path)
 // and are kept for replay.
 const SCENARIOS: Record<string, Scenario> = {
+  // Encrypted, in test/histories/encrypted/ (an activity failure and its retry included).
+  'encrypted/completed': { on: 'encrypted', run: recordingFailing(1, { words: 30 }) },
+  'encrypted/webex-completed': {
+    on: 'encrypted',
+    run: webexPlayed({ recordings: [{ bytes: 20_000 }], participants: 5 }, [
+      ['meetings', 'started'],
+      ['meetings', 'ended'],
+    ]),
+  },
   completed: played({ words: 60, pause: true }),
   failed: played({ outcome: 'failed', failureCode: 'BotNotAccepted' }),
   'duplicated-deliveries': played({ words: 20 }, { duplicate: true }),
@@ -296,7 +321,9 @@ async function main() {
     const firstRunId = last.raw.workflowExecutionInfo?.firstRunId;
     const runArgs = run === 'first' && firstRunId ? ['-r', firstRunId] : [];
     const args = ['workflow', 'show', '-w', workflowId, ...runArgs, '--address', env.address, '-o', 'json'];
-    fs.writeFileSync(path.join(outDir, `${name}.json`), execFileSync(cliPath, args));
+    const file = path.join(outDir, `${name}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, execFileSync(cliPath, args));
   };
   try {
     const only = process.argv.slice(2);

@@ -9,7 +9,7 @@ import {
   temporalConnectConfig,
   temporalLogger,
 } from '../platform/temporal';
-import { dataConverterFor } from '../platform/data-converter';
+import { dataConverterFor } from '../contract/data-converter';
 import { createMeetingWorker } from './worker';
 
 async function main(): Promise<void> {

@@ -16,22 +16,53 @@ const DEFAULT_WEBEX_API_URL = 'https://webexapis.com/v1';
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 /** The file `npm run build` writes next to the compiled code (dist/workflow-bundle.js). */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
+/**
+ * Its twin for encrypted payloads (dist/workflow-bundle-encrypted.js): the same workflows with the failure
+ * converter that moves a failure's message and stack into an encoded payload, so that failures raised in
+ * workflow code (an Update refused, a failed meeting) are encrypted too. Plain payloads keep the plain
+ * bundle: failure messages stay readable as before.
+ */
+export const ENCRYPTED_WORKFLOW_BUNDLE_FILE = 'workflow-bundle-encrypted.js';
 
 /**
  * The prebuilt workflow bundle to load: WORKFLOW_BUNDLE_PATH when set (it must exist), else the one next to
- * the compiled code when there is one. Undefined from the sources: the worker bundles them at start.
+ * the compiled code when there is one (the encrypted twin when `encrypted`). Undefined from the sources: the
+ * worker bundles them at start.
  */
 export function prebuiltWorkflowBundle(
   env: NodeJS.ProcessEnv = process.env,
   codeDir: string = path.resolve(__dirname, '..'),
+  encrypted = false,
 ): { codePath: string } | undefined {
   const named = env.WORKFLOW_BUNDLE_PATH?.trim();
   if (named) {
     if (!fs.existsSync(named)) throw new Error(`WORKFLOW_BUNDLE_PATH: no file at ${named}`);
     return { codePath: path.resolve(named) };
   }
-  const nextToCode = path.join(codeDir, WORKFLOW_BUNDLE_FILE);
+  const nextToCode = path.join(codeDir, encrypted ? ENCRYPTED_WORKFLOW_BUNDLE_FILE : WORKFLOW_BUNDLE_FILE);
   return fs.existsSync(nextToCode) ? { codePath: nextToCode } : undefined;
+}
+
+// How the SDK's bundler wires a custom failure converter into a bundle (a module named
+// __temporal_custom_failure_converter resolved to a file; `false` without one).
+const CUSTOM_FAILURE_CONVERTER = /__temporal_custom_failure_converter \*\/ "[^"?]*failure-converter\.[jt]s"/;
+
+/** Whether a workflow bundle's code was built with our failure converter (bundleWorkflowCode's failureConverterPath). */
+export function bundleEncodesFailures(code: string): boolean {
+  return CUSTOM_FAILURE_CONVERTER.test(code);
+}
+
+/**
+ * With encrypted payloads, a prebuilt bundle without the failure converter would write workflow failure
+ * messages in plain text: refused at start, naming the bundle to use.
+ */
+function checkBundleFor(bundle: { codePath: string }, dataConverter: DataConverter | undefined): void {
+  if (!dataConverter?.failureConverterPath) return;
+  if (bundleEncodesFailures(fs.readFileSync(bundle.codePath, 'utf8'))) return;
+  throw new Error(
+    `PAYLOAD_ENCRYPTION_KEYS is set, but the workflow bundle ${bundle.codePath} was built without the ` +
+      `failure converter: use ${ENCRYPTED_WORKFLOW_BUNDLE_FILE} (npm run build writes it next to ${WORKFLOW_BUNDLE_FILE})`,
+  );
 }
 
 export interface MeetingWorkerOptions {
@@ -44,8 +75,9 @@ export interface MeetingWorkerOptions {
   /** Absent: Webex calls fail ProviderNotConfigured (the default base URL, no credentials). */
   webex?: WebexClientOptions;
   /**
-   * A prebuilt bundle (tests build one for all their workers); otherwise the one `npm run build` made (see
-   * prebuiltWorkflowBundle), or the workflows are bundled here.
+   * A prebuilt bundle (tests build one for all their workers), built with the failure converter when
+   * `dataConverter` encrypts; otherwise the one `npm run build` made (see prebuiltWorkflowBundle), or the
+   * workflows are bundled here (the SDK then takes the failure converter from `dataConverter`).
    */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
@@ -54,7 +86,7 @@ export interface MeetingWorkerOptions {
    * and Temporal retries it on another worker at once. Default 0: cancelled at once.
    */
   shutdownGraceMs?: number;
-  /** Encrypted payloads (platform/data-converter.ts); unset: plain. */
+  /** Encrypted payloads (contract/data-converter.ts); unset: plain. */
   dataConverter?: DataConverter;
 }
 
@@ -75,7 +107,9 @@ export const SHUTDOWN_FORCE_MARGIN_MS = 15_000;
 export const ACTIVATION_TIME_LIMIT = '60s';
 
 export async function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
-  const bundle = options.workflowBundle ?? prebuiltWorkflowBundle();
+  const encrypted = !!options.dataConverter?.failureConverterPath;
+  const bundle = options.workflowBundle ?? prebuiltWorkflowBundle(process.env, undefined, encrypted);
+  if (bundle && 'codePath' in bundle) checkBundleFor(bundle, options.dataConverter);
   return await Worker.create({
     ...{ isolateExecutionTimeout: ACTIVATION_TIME_LIMIT },
     connection: options.connection,

@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { findTemporalCli } from '../../scripts/temporal-cli';
-import type { EncryptionKey } from '../../platform/payload-codec';
+import type { EncryptionKey } from '../../contract/payload-codec';
+import { refreshRecordingUrlUpdate } from '../../contract/workflow';
+import { meetingsDataConverter, TemporalMeetingsClient } from '../../client';
 import { API_KEY, READ_TOKEN, startStack, temporalAddress, viewWhenOn, type Stack } from '../helpers/stack';
 
 const MARKER = `Zebediah-${randomBytes(4).toString('hex')}`;
@@ -167,4 +169,63 @@ test('the Temporal CLI shows the history decoded through /codec with a read toke
     `Bearer ${READ_TOKEN}`,
   );
   expect(readable(decoded)).toContain(MARKER);
+});
+
+test('a failure raised in workflow code (an Update refused by its validator) reaches Temporal encrypted', async () => {
+  const botId = `no-final-${randomBytes(4).toString('hex')}`;
+  expect(
+    await deliver({
+      event: 'bot.status_change',
+      data: { bot_id: botId, status: { code: 'joining_call', created_at: new Date().toISOString() } },
+    }),
+  ).toBe(200);
+  const workflowId = `meetingbaas:${botId}`;
+  // What Temporal relays for the refusal, read with a bare gRPC call (no data converter at all).
+  const { outcome } = await stack.client.workflowService.updateWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId },
+    waitPolicy: {
+      lifecycleStage:
+        temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage
+          .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED,
+    },
+    request: {
+      meta: { updateId: `test-${randomBytes(4).toString('hex')}`, identity: 'payload-encryption.test' },
+      input: { name: refreshRecordingUrlUpdate.name },
+    },
+  });
+  const failure = outcome!.failure!;
+  const raw = Buffer.from(temporal.api.failure.v1.Failure.encode(failure).finish());
+  expect(raw.includes('no recording URL yet')).toBe(false);
+  expect(failure.message).toBe('Encoded failure');
+  expect(Buffer.from(failure.encodedAttributes!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+  // The service, with the keys, still tells the caller why.
+  const res = await stack.api(`/meetings/meetingbaas/${botId}/recording-url`, { method: 'POST' });
+  expect(res.status).toBe(409);
+  expect(((await res.json()) as { message: string }).message).toMatch(/no recording URL yet/);
+});
+
+test('the typed client reads encrypted meetings with the keys given, or those of PAYLOAD_ENCRYPTION_KEYS', async () => {
+  const meeting = stack.sim.meetingBaas.create({ words: 5 });
+  await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl, include: 'statuses' });
+  await viewWhen(meeting.botId, (v) => v.status === 'ended');
+  const { connection } = stack.client;
+  const given = TemporalMeetingsClient.create({ connection, encryptionKeys: [oldKey, newKey] });
+  expect((await given.getMeeting('meetingbaas', meeting.botId)).status).toBe('ended');
+  const fromEnv = new TemporalMeetingsClient(
+    new Client({
+      connection,
+      dataConverter: meetingsDataConverter(undefined, {
+        PAYLOAD_ENCRYPTION_KEYS: `${newKey.id}:${newKey.key.toString('base64')},${oldKey.id}:${oldKey.key.toString('base64')}`,
+      }),
+    }),
+  );
+  expect((await fromEnv.getMeeting('meetingbaas', meeting.botId)).status).toBe('ended');
+  // Without the keys, the query's answer cannot be read.
+  await expect(
+    TemporalMeetingsClient.create({ connection }, { callTimeoutMs: 5000 }).getMeeting(
+      'meetingbaas',
+      meeting.botId,
+    ),
+  ).rejects.toThrow(/binary\/encrypted|encoding/i);
 });

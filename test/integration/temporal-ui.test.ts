@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startStack, viewWhenOn, type Stack } from '../helpers/stack';
+import { randomBytes } from 'node:crypto';
+import type { EncryptionKey } from '../../contract/payload-codec';
+import { READ_TOKEN, startStack, viewWhenOn, type Stack } from '../helpers/stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts/temporal-ui');
@@ -101,4 +103,78 @@ test('a finished Webex meeting: summary, current details and activity summaries 
   await page.getByText('No Workflows Found').waitFor();
   await page.goto(listUrl('MeetingStatusTypo = "completed"'));
   await page.getByText('Error Filtering Workflows').waitFor();
+});
+
+describe('with encrypted payloads', () => {
+  const key: EncryptionKey = { id: 'ui-test', key: randomBytes(32) };
+  let encrypted: Stack;
+  const uiOrigin = () => new URL(uiUrl('/')).origin;
+  beforeAll(async () => {
+    encrypted = await startStack({ webex: FAST, encryptionKeys: [key], codecCorsOrigins: [uiOrigin()] });
+  });
+  afterAll(async () => {
+    await encrypted?.stop();
+  });
+
+  /** What the UI's own fetch to the codec endpoint gets, run in the UI's page (its origin, its cookies). */
+  const decodeStatusFromUi = () =>
+    page.evaluate(
+      (endpoint) =>
+        fetch(`${endpoint}/decode`, {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
+          body: JSON.stringify({ payloads: [] }),
+        }).then((r) => r.status),
+      `${encrypted.apiUrl}/codec`,
+    );
+
+  test('after trading a read token for a codec session, the UI shows the decoded summary and details', async () => {
+    const meeting = encrypted.sim.webex.addMeeting({ title: 'Encrypted board meeting', participants: 3 });
+    const workflowId = `webex:${meeting.meetingId}`;
+    await encrypted.sim.webex.sendWebhook(
+      meeting.meetingId,
+      'meetings',
+      'started',
+      encrypted.webexWebhookUrl,
+    );
+    await encrypted.sim.webex.sendWebhook(meeting.meetingId, 'meetings', 'ended', encrypted.webexWebhookUrl);
+    await viewWhenOn(() => encrypted, 'webex')(meeting.meetingId, (v) => v.status === 'completed');
+
+    // The UI's codec settings, as an operator sets them in its Codec Server panel (kept in local storage).
+    await page.goto(uiUrl('/workflows'));
+    await page.evaluate((endpoint) => {
+      // (The browser's localStorage: this file is typed without the DOM library.)
+      const { localStorage } = globalThis as unknown as {
+        localStorage: { setItem(key: string, value: string): void };
+      };
+      localStorage.setItem('endpoint', JSON.stringify(endpoint));
+      localStorage.setItem('includeCredentials', 'true');
+      localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
+    }, `${encrypted.apiUrl}/codec`);
+    // No session yet: the UI's calls are refused, a read token is still required.
+    expect(await decodeStatusFromUi()).toBe(401);
+
+    // The operator's one step: the service's session page, a read token.
+    await page.goto(`${encrypted.apiUrl}/codec/session`);
+    await page.getByLabel('Read token').fill(READ_TOKEN);
+    await page.getByRole('button', { name: 'Start session' }).click();
+    await page.getByRole('heading', { name: 'Codec session started' }).waitFor();
+    await page.goto(uiUrl('/workflows'));
+    expect(await decodeStatusFromUi()).toBe(200);
+
+    await page.goto(uiUrl(`/workflows/${encodeURIComponent(workflowId)}`));
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
+    await page
+      .frameLocator('#user-metadata-summary')
+      .getByText(`Webex meeting ${meeting.meetingId}`)
+      .waitFor();
+    await page
+      .frameLocator('#user-metadata-current-details')
+      .getByRole('heading', {
+        name: `Webex meeting “Encrypted board meeting” (${meeting.meetingId}) · completed`,
+      })
+      .waitFor();
+    await screenshot('encrypted-meeting-user-metadata.png');
+  });
 });

@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { startEphemeralTemporal } from '../helpers/ephemeral-temporal';
 
 declare global {
@@ -18,13 +18,11 @@ export default async function globalSetup(): Promise<void> {
   // The dev server's web UI, for the browser test (test/integration/temporal-ui.test.ts).
   process.env.TEMPORAL_TEST_UI_URL = uiUrl;
 
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
-  });
+  // Two bundles (a few seconds each): plain, and with the failure converter for stacks with encryption keys.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-bundle-'));
-  const bundlePath = path.join(dir, 'workflows.js');
-  fs.writeFileSync(bundlePath, code);
   globalThis.__BUNDLE_DIR__ = dir;
-  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.TEST_WORKFLOW_BUNDLE = path.join(dir, 'workflows.js');
+  process.env.TEST_WORKFLOW_BUNDLE_ENCRYPTED = path.join(dir, 'workflows-encrypted.js');
+  await buildWorkflowBundle(process.env.TEST_WORKFLOW_BUNDLE);
+  await buildWorkflowBundle(process.env.TEST_WORKFLOW_BUNDLE_ENCRYPTED, { encrypted: true });
 }

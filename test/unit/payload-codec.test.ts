@@ -1,4 +1,4 @@
-// The AES-256-GCM payload codec (platform/payload-codec.ts) and its keys (PAYLOAD_ENCRYPTION_KEYS).
+// The AES-256-GCM payload codec (contract/payload-codec.ts) and its keys (PAYLOAD_ENCRYPTION_KEYS).
 import { defaultPayloadConverter } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../../platform/config';
@@ -6,7 +6,7 @@ import {
   AesGcmPayloadCodec,
   ENCRYPTED_ENCODING,
   UnknownEncryptionKeyError,
-} from '../../platform/payload-codec';
+} from '../../contract/payload-codec';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const payload = (value: unknown) => defaultPayloadConverter.toPayload(value);
