@@ -107,6 +107,7 @@ export async function downloadToArchive({
       previous: ctx.info.heartbeatDetails,
       heartbeat: (progress) => ctx.heartbeat(progress),
       heartbeatEveryMs: HEARTBEAT_EVERY_MS,
+      signal: ctx.cancellationSignal,
     });
   }
 

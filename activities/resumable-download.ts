@@ -49,6 +49,20 @@ export interface ResumableDownloadInput {
   /** Records progress (Context.heartbeat); called at once with the partial's handle, then as bytes arrive. */
   heartbeat: (progress: DownloadProgress) => void;
   heartbeatEveryMs: number;
+  /** The activity's cancellation: a cancelled attempt keeps its partial only if a retry will come. */
+  signal: AbortSignal;
+}
+
+/** Cancellations after which no attempt follows (the workflow cancelled it, or is gone). */
+const FINAL_CANCELLATIONS = new Set(['CANCELLED', 'NOT_FOUND']);
+
+/** Whether nothing will continue a partial after this failure: no retry, or a final cancellation. */
+function noRetryComing(err: unknown, signal: AbortSignal): boolean {
+  if (err instanceof ApplicationFailure && err.nonRetryable) return true;
+  if (!signal.aborted) return false;
+  // A worker shutting down (or an attempt timed out) is retried, maybe elsewhere: that attempt resumes.
+  const reason: unknown = signal.reason;
+  return FINAL_CANCELLATIONS.has(reason instanceof Error ? reason.message : String(reason));
 }
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
@@ -146,9 +160,8 @@ export async function resumableDownload(input: ResumableDownloadInput): Promise<
       },
     });
   } catch (err) {
-    // A failure no retry can fix: nothing will continue this partial.
-    if (err instanceof ApplicationFailure && err.nonRetryable) await write.discard().catch(() => undefined);
-    if (!where) await write.discard().catch(() => undefined);
+    // Nothing will continue this partial: no retry comes, or it could not be matched to its object.
+    if (!where || noRetryComing(err, input.signal)) await write.discard().catch(() => undefined);
     if (err instanceof IncompleteStreamError)
       throw activityFailure('ShortDownload', `recording download: ${err.message}`);
     throw err;

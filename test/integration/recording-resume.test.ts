@@ -91,7 +91,7 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
   });
 
   /** One attempt of archiveRecording, given the last heartbeat of the attempt before; its own last one. */
-  async function attempt(botId: string, heartbeatDetails?: unknown) {
+  function attempt(botId: string, heartbeatDetails?: unknown) {
     const activities = recordingActivities({
       archive: store.archive,
       allowedHosts: [`http://${new URL(sim.url).host}`],
@@ -110,7 +110,7 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
   /** A meeting whose first download is cut halfway; the bytes it served by then. */
   async function cutFirstAttempt(scenario: object = {}) {
     const m = sim.meetingBaas.create({ recordingBytes: SIZE, cutDownloads: 1, ...scenario });
-    const first = await attempt(m.botId);
+    const first = attempt(m.botId);
     // The cut connection (undici's `terminated`): an error Temporal retries.
     await expect(first.outcome).rejects.toThrow(/terminated|ShortDownload|stream ended/);
     expect(await store.partials(m.botId)).toBe(1);
@@ -120,7 +120,7 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
   test('the retry fetches only the rest, and archives the whole file with its sha256', async () => {
     const { m, heartbeat, servedBefore } = await cutFirstAttempt();
     expect(servedBefore).toBe(SIZE / 2);
-    const ref: ArchiveRef = await (await attempt(m.botId, heartbeat)).outcome;
+    const ref = (await attempt(m.botId, heartbeat).outcome) as ArchiveRef;
     expect(ref).toMatchObject({ bytes: SIZE, sha256: m.sha256 });
     // The directory keeps what it received; S3 whole 5 MiB parts (one of the 8 MiB).
     const refetched = m.bytesServed - servedBefore;
@@ -132,7 +132,7 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
 
   test('storage that ignores Range: the retry downloads the whole file again, correct, no partial left', async () => {
     const { m, heartbeat, servedBefore } = await cutFirstAttempt({ ignoreRange: true });
-    const ref = await (await attempt(m.botId, heartbeat)).outcome;
+    const ref = await attempt(m.botId, heartbeat).outcome;
     expect(ref).toMatchObject({ bytes: SIZE, sha256: m.sha256 });
     expect(m.bytesServed - servedBefore).toBe(SIZE);
     expect(await store.partials(m.botId)).toBe(0);
@@ -143,7 +143,7 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
     const before = m.sha256;
     changeRecording(m);
     expect(m.sha256).not.toBe(before);
-    const ref = await (await attempt(m.botId, heartbeat)).outcome;
+    const ref = await attempt(m.botId, heartbeat).outcome;
     expect(ref).toMatchObject({ bytes: SIZE, sha256: m.sha256 });
     expect(m.bytesServed - servedBefore).toBe(SIZE);
     expect(await store.partials(m.botId)).toBe(0);
@@ -152,7 +152,7 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
   test('the partial gone (removed behind its back): a full download, correct', async () => {
     const { m, heartbeat, servedBefore } = await cutFirstAttempt();
     await store.removePartials(m.botId);
-    const ref = await (await attempt(m.botId, heartbeat)).outcome;
+    const ref = await attempt(m.botId, heartbeat).outcome;
     expect(ref).toMatchObject({ bytes: SIZE, sha256: m.sha256 });
     expect(m.bytesServed - servedBefore).toBe(SIZE);
     expect(await store.partials(m.botId)).toBe(0);
@@ -160,7 +160,7 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
 
   test('heartbeat details that are not a download progress are ignored: a full download', async () => {
     const m = sim.meetingBaas.create({ recordingBytes: MiB });
-    const ref = await (await attempt(m.botId, { partial: { handle: '../../etc' } })).outcome;
+    const ref = await attempt(m.botId, { partial: { handle: '../../etc' } }).outcome;
     expect(ref).toMatchObject({ bytes: MiB, sha256: m.sha256 });
   });
 });
