@@ -158,6 +158,27 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
     expect(await store.partials(m.botId)).toBe(0);
   });
 
+  test.each([
+    ['a worker shutdown keeps the partial for the retry', 'WORKER_SHUTDOWN' as const, 1],
+    ['a cancellation by the workflow removes it (no retry comes)', 'CANCELLED' as const, 0],
+  ])('cancelled mid-download: %s', async (_what, reason, partialsLeft) => {
+    const m = sim.meetingBaas.create({ recordingBytes: SIZE, bytesPerSecond: 16 * MiB });
+    const env = new MockActivityEnvironment();
+    const activities = recordingActivities({
+      archive: store.archive,
+      allowedHosts: [`http://${new URL(sim.url).host}`],
+    });
+    const run = env.run((input) => activities.archiveRecording(input), {
+      provider: 'meetingbaas' as const,
+      externalId: m.botId,
+      url: sim.meetingBaas.recordingUrl(m.botId, 3600),
+    });
+    while (m.bytesServed < SIZE / 2) await new Promise((r) => setTimeout(r, 10));
+    env.cancel(reason);
+    await expect(run).rejects.toThrow();
+    expect(await store.partials(m.botId)).toBe(partialsLeft);
+  });
+
   test('heartbeat details that are not a download progress are ignored: a full download', async () => {
     const m = sim.meetingBaas.create({ recordingBytes: MiB });
     const ref = await attempt(m.botId, { partial: { handle: '../../etc' } }).outcome;
