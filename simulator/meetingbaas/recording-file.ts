@@ -47,8 +47,9 @@ export async function serveRecording(m: SimMeeting, req: Request, res: Response)
   const etag = etagOf(m);
   const lastModified = lastModifiedOf(m);
   res.set({ 'content-type': 'video/mp4', 'accept-ranges': 'bytes', etag, 'last-modified': lastModified });
-  const honoured = m.ignoreRange || !ifRangeHolds(req.get('if-range'), etag, lastModified);
-  const range = honoured ? undefined : requestedRange(req.get('range'), size);
+  const wholeFile =
+    m.ignoreRange || (!m.ignoreIfRange && !ifRangeHolds(req.get('if-range'), etag, lastModified));
+  const range = wholeFile ? undefined : requestedRange(req.get('range'), size);
   if (range === 'unsatisfiable') {
     return void res.status(416).set('content-range', `bytes */${size}`).end();
   }

@@ -149,6 +149,16 @@ describe.each(stores)('a retried download into the %s archive', (_name, make) =>
     expect(await store.partials(m.botId)).toBe(0);
   });
 
+  test('a file changed, storage ignoring If-Range: the other ETag is noticed, the new file downloaded whole', async () => {
+    const { m, heartbeat } = await cutFirstAttempt({ ignoreIfRange: true });
+    changeRecording(m);
+    const ref = await attempt(m.botId, heartbeat).outcome;
+    expect(ref).toMatchObject({ bytes: SIZE, sha256: m.sha256 });
+    // The cut download, the range answered with the new file's bytes (dropped), the whole new file.
+    expect(sim.faults.requestsTo(`/recordings/${m.botId}`)).toHaveLength(3);
+    expect(await store.partials(m.botId)).toBe(0);
+  });
+
   test('the partial gone (removed behind its back): a full download, correct', async () => {
     const { m, heartbeat, servedBefore } = await cutFirstAttempt();
     await store.removePartials(m.botId);
