@@ -108,7 +108,7 @@ export interface AllowedFetchOptions {
 
 export interface AllowedFetch {
   /** GET `raw`, following redirects only to allowed hosts, each connection's address checked. */
-  (raw: string, what: string, signal?: AbortSignal): Promise<Response>;
+  (raw: string, what: string, signal?: AbortSignal, headers?: Record<string, string>): Promise<Response>;
   /** Closes the connections kept alive. */
   close(): Promise<void>;
 }
@@ -199,9 +199,14 @@ export function createAllowedFetch(
   };
   const dispatcher = new Agent({ connect });
 
-  async function hop(url: URL, what: string, signal: AbortSignal | undefined): Promise<Response> {
+  async function hop(
+    url: URL,
+    what: string,
+    signal: AbortSignal | undefined,
+    headers: Record<string, string> | undefined,
+  ): Promise<Response> {
     try {
-      return await fetch(url, { redirect: 'manual', signal, dispatcher });
+      return await fetch(url, { redirect: 'manual', signal, dispatcher, headers });
     } catch (err) {
       const cause: unknown = err instanceof Error ? err.cause : undefined;
       if (cause instanceof AddressForbidden)
@@ -210,10 +215,15 @@ export function createAllowedFetch(
     }
   }
 
-  const allowedFetch = async (raw: string, what: string, signal?: AbortSignal): Promise<Response> => {
+  const allowedFetch = async (
+    raw: string,
+    what: string,
+    signal?: AbortSignal,
+    headers?: Record<string, string>,
+  ): Promise<Response> => {
     let target = allowedUrl(raw, patterns, what);
     for (let hops = 0; ; hops++) {
-      const res = await hop(target, what, signal);
+      const res = await hop(target, what, signal, headers);
       const location = res.headers.get('location');
       if (res.status < 300 || res.status >= 400 || !location) return res;
       await res.body?.cancel();
@@ -233,17 +243,18 @@ export function createAllowedFetch(
 // One pool per DOWNLOAD_ALLOWED_HOSTS list (the worker has one), its patterns parsed once.
 const byHosts = new WeakMap<readonly string[], AllowedFetch>();
 
-/** GET `raw`, following redirects only to allowed hosts (see createAllowedFetch). */
+/** GET `raw` (with `headers`: Range...), following redirects only to allowed hosts (see createAllowedFetch). */
 export async function fetchAllowed(
   raw: string,
   allowedHosts: readonly string[],
   what: string,
   signal?: AbortSignal,
+  headers?: Record<string, string>,
 ): Promise<Response> {
   let allowedFetch = byHosts.get(allowedHosts);
   if (!allowedFetch) {
     allowedFetch = createAllowedFetch(allowedHosts);
     byHosts.set(allowedHosts, allowedFetch);
   }
-  return allowedFetch(raw, what, signal);
+  return allowedFetch(raw, what, signal, headers);
 }

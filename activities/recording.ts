@@ -3,10 +3,12 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ArchiveRef } from '../domain/archive-ref';
 import type { Provider } from '../domain/ids';
-import { IncompleteStreamError, type Archive } from '../platform/archive';
+import type { Response } from 'undici';
+import { IncompleteStreamError, isResumable, type Archive } from '../platform/archive';
 import { fetchAllowed } from './allowed-fetch';
 import { activityFailure } from './failure';
 import { failureFromResponse } from './http-failure';
+import { resumableDownload } from './resumable-download';
 
 // Well inside the workflow's heartbeat timeout, whatever the download speed.
 const HEARTBEAT_EVERY_MS = 1000;
@@ -80,18 +82,37 @@ export async function downloadToArchive({
     await renew(`the URL expires at ${urlExpiresAt}`);
   }
 
-  const open = (start: string) => fetchAllowed(start, allowedHosts, 'recording', ctx.cancellationSignal);
-  let res = await open(url);
-  // Presigned storage URLs answer 403 once expired: get a new one from the provider, once.
-  if (res.status === 403 && refresh && !refreshed) {
+  const open = (start: string, headers?: Record<string, string>) =>
+    fetchAllowed(start, allowedHosts, 'recording', ctx.cancellationSignal, headers);
+  const openRecording = async (headers?: Record<string, string>) => {
+    const res = await open(url, headers);
+    // Presigned storage URLs answer 403 once expired: get a new one from the provider, once.
+    if (res.status !== 403 || !refresh || refreshed) return res;
     await res.body?.cancel();
     await renew('the download was refused (403): the URL has expired');
-    res = await open(url);
-  }
-  if (!res.ok || !res.body) {
+    return open(url, headers);
+  };
+  const fail = async (res: Response): Promise<never> => {
     await res.body?.cancel();
     throw failureFromResponse(res, 'recording download');
+  };
+
+  // An archive that keeps partial writes: a retry continues where the last attempt stopped.
+  if (isResumable(archive)) {
+    return resumableDownload({
+      archive,
+      key,
+      open: openRecording,
+      fail,
+      previous: ctx.info.heartbeatDetails,
+      heartbeat: (progress) => ctx.heartbeat(progress),
+      heartbeatEveryMs: HEARTBEAT_EVERY_MS,
+      signal: ctx.cancellationSignal,
+    });
   }
+
+  const res = await openRecording();
+  if (!res.ok || !res.body) return fail(res);
 
   const length = res.headers.get('content-length');
   const expectedBytes = length && /^\d+$/.test(length) ? Number(length) : undefined;

@@ -5,14 +5,20 @@ import { createCipheriv, createHash } from 'node:crypto';
 
 const CHUNK = 64 * 1024;
 
-function keystream(seed: string) {
+/** The keystream from byte `start` on: CTR mode seeks to the block, then skips into it. */
+function keystream(seed: string, start: number) {
   const key = createHash('sha256').update(seed).digest();
-  return createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
+  const counter = Buffer.alloc(16);
+  counter.writeBigUInt64BE(BigInt(Math.floor(start / 16)), 8);
+  const cipher = createCipheriv('aes-256-ctr', key, counter);
+  cipher.update(Buffer.alloc(start % 16));
+  return cipher;
 }
 
-export function* contentChunks(seed: string, bytes: number, chunkSize = CHUNK): Generator<Buffer> {
-  const cipher = keystream(seed);
-  for (let sent = 0; sent < bytes; sent += chunkSize) {
+/** The content's bytes `start` to `bytes` (exclusive), in chunks. */
+export function* contentChunks(seed: string, bytes: number, chunkSize = CHUNK, start = 0): Generator<Buffer> {
+  const cipher = keystream(seed, start);
+  for (let sent = start; sent < bytes; sent += chunkSize) {
     yield cipher.update(Buffer.alloc(Math.min(chunkSize, bytes - sent)));
   }
 }

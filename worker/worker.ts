@@ -82,7 +82,7 @@ export interface MeetingWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
    * After shutdown() (SIGTERM), how long running activities may go on before they are cancelled: a download
-   * that ends within it is archived and reported; one cancelled fails its attempt (its partial file removed)
+   * that ends within it is archived and reported; one cancelled fails its attempt (its partial kept to resume)
    * and Temporal retries it on another worker at once. Default 0: cancelled at once.
    */
   shutdownGraceMs?: number;

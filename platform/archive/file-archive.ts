@@ -7,7 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import { keySegments, type Archive, type ArchiveSource, type PutOptions } from './archive';
+import { FilePartialWrite, PARTIAL_ID, partialPathOf } from './file-partial';
 import { measuringStream } from './measure';
+import type { PartialWrite, ResumableArchive } from './resumable';
 
 const PARTIAL_SUFFIX = '.partial';
 /** Where checkWritable writes its probe files (hidden: archive keys start with a letter or digit). */
@@ -20,7 +22,7 @@ const PARTIAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * and flushed, so a reader never sees half a file and a crash leaves at most a partial that the next write
  * of the same key removes.
  */
-export class FileArchive implements Archive {
+export class FileArchive implements Archive, ResumableArchive {
   readonly root: string;
 
   constructor(root: string) {
@@ -118,12 +120,33 @@ export class FileArchive implements Archive {
     }
   }
 
-  /** Partials of `target` left by an earlier attempt that died (a killed worker, a full disk). */
-  private async removePartials(target: string): Promise<void> {
+  /** A resumable write of `key` (file-partial.ts): an empty hidden partial, other partials of the key gone. */
+  async startPartial(key: string): Promise<PartialWrite> {
+    const target = this.pathOf(key);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    await this.removePartials(target);
+    const id = randomUUID();
+    await fsp.writeFile(partialPathOf(target, id), '');
+    return new FilePartialWrite(target, id, 0, this.uriOf(key));
+  }
+
+  /** The partial file `handle` names and its length (what a dead attempt wrote), if it is still there. */
+  async findPartial(key: string, handle: string): Promise<PartialWrite | undefined> {
+    if (!PARTIAL_ID.test(handle)) return undefined;
+    const target = this.pathOf(key);
+    const stat = await fsp.stat(partialPathOf(target, handle)).catch(() => undefined);
+    if (!stat?.isFile()) return undefined;
+    await this.removePartials(target, `${handle}${PARTIAL_SUFFIX}`);
+    return new FilePartialWrite(target, handle, stat.size, this.uriOf(key));
+  }
+
+  /** Partials of `target` left by an earlier attempt that died (a killed worker, a full disk), but `keep`. */
+  private async removePartials(target: string, keep?: string): Promise<void> {
     const dir = path.dirname(target);
     const prefix = `.${path.basename(target)}.`;
     // Exactly `.<name>.<uuid>.partial`: `.<name>.json.<uuid>.partial` belongs to another key.
-    const ours = (n: string) => n.startsWith(prefix) && PARTIAL_UUID.test(n.slice(prefix.length));
+    const ours = (n: string) =>
+      n.startsWith(prefix) && PARTIAL_UUID.test(n.slice(prefix.length)) && n.slice(prefix.length) !== keep;
     const names = await fsp.readdir(dir);
     await Promise.all(names.filter(ours).map((n) => fsp.rm(path.join(dir, n), { force: true })));
   }

@@ -8,6 +8,8 @@ export { IncompleteStreamError, type Archive, type ArchiveSource, type PutOption
 export { FileArchive } from './file-archive';
 export { S3Archive, s3ClientConfigFromEnvironment, type S3Location } from './s3-archive';
 export { ArchiveStoreError } from './s3-failure';
+export { isResumable, type PartialWrite, type ResumableArchive } from './resumable';
+export { RESUMABLE_PART_BYTES } from './s3-partial';
 
 /**
  * The archive the configuration names: object storage for `ARCHIVE_URL=s3://...` (the SDK's client, set up

@@ -21,6 +21,8 @@ import {
   type PutOptions,
 } from './archive';
 import { measuringStream } from './measure';
+import type { PartialWrite, ResumableArchive } from './resumable';
+import { S3PartialWrite, type S3PartialContext } from './s3-partial';
 import { ArchiveStoreError, s3Failure } from './s3-failure';
 
 /** Where in object storage the archive is: `s3://<bucket>/<prefix>` (the prefix may be empty). */
@@ -51,7 +53,7 @@ export function s3ClientConfigFromEnvironment(env: NodeJS.ProcessEnv = process.e
  * multipart uploads, so an object appears only once complete and a failed upload is aborted (nothing left);
  * the sha256 measured on the way is then set on the object as metadata and read back to verify.
  */
-export class S3Archive implements Archive {
+export class S3Archive implements Archive, ResumableArchive {
   private bucketReady: Promise<void> | undefined;
 
   constructor(
@@ -104,26 +106,7 @@ export class S3Archive implements Archive {
       throw this.failure(err, `archiving ${uri}`);
     }
     const ref = { uri, bytes: measure.bytes, sha256: measure.digest() };
-    // The hash is known only at the end, after the multipart upload was created: a server-side copy onto
-    // itself (of exactly the object uploaded: CopySourceIfMatch) sets it as metadata. Until then (and if the
-    // copy fails: the attempt fails and is retried) the complete object is there without it.
-    try {
-      if (ref.bytes <= MAX_COPY_BYTES) {
-        await this.client.send(
-          new CopyObjectCommand({
-            Bucket: this.where.bucket,
-            Key,
-            CopySource: `${this.where.bucket}/${Key}`,
-            CopySourceIfMatch: etag,
-            MetadataDirective: 'REPLACE',
-            Metadata: { [SHA256_METADATA]: ref.sha256 },
-          }),
-        );
-      }
-      await this.verify(Key, ref, ref.bytes <= MAX_COPY_BYTES);
-    } catch (err) {
-      throw this.failure(err, `archiving ${uri}`);
-    }
+    await this.seal(Key, ref, etag);
     return ref;
   }
 
@@ -194,6 +177,55 @@ export class S3Archive implements Archive {
       // The cause is the classified failure (which wraps err): /readyz shows its code (NoSuchBucket...).
       // eslint-disable-next-line preserve-caught-error
       throw new Error(`the archive ${this.location} is not writable: ${why}`, { cause: failure });
+    }
+  }
+
+  /** A resumable write of `key` (s3-partial.ts): a new multipart upload, the key's dead ones aborted. */
+  async startPartial(key: string): Promise<PartialWrite> {
+    await this.ensureBucket();
+    return S3PartialWrite.start(this.partialContext(key));
+  }
+
+  /** The open multipart upload `handle` (an UploadId) names, with its finished parts, if still there. */
+  async findPartial(key: string, handle: string): Promise<PartialWrite | undefined> {
+    await this.ensureBucket();
+    return S3PartialWrite.find(this.partialContext(key), handle);
+  }
+
+  private partialContext(key: string): S3PartialContext {
+    const Key = this.objectKey(key);
+    return {
+      client: this.client,
+      Bucket: this.where.bucket,
+      Key,
+      uri: this.uriOf(key),
+      failure: (err, doing) => this.failure(err, doing),
+      seal: (ref, etag) => this.seal(Key, ref, etag),
+    };
+  }
+
+  /**
+   * The hash is known only at the end, after the multipart upload was created: a server-side copy onto
+   * itself (of exactly the object uploaded: CopySourceIfMatch) sets it as metadata. Until then (and if the
+   * copy fails: the attempt fails and is retried) the complete object is there without it.
+   */
+  private async seal(Key: string, ref: ArchiveRef, etag: string | undefined): Promise<void> {
+    try {
+      if (ref.bytes <= MAX_COPY_BYTES) {
+        await this.client.send(
+          new CopyObjectCommand({
+            Bucket: this.where.bucket,
+            Key,
+            CopySource: `${this.where.bucket}/${Key}`,
+            CopySourceIfMatch: etag,
+            MetadataDirective: 'REPLACE',
+            Metadata: { [SHA256_METADATA]: ref.sha256 },
+          }),
+        );
+      }
+      await this.verify(Key, ref, ref.bytes <= MAX_COPY_BYTES);
+    } catch (err) {
+      throw this.failure(err, `archiving ${ref.uri}`);
     }
   }
 

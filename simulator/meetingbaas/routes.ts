@@ -1,13 +1,11 @@
 // The simulator's Meeting BaaS: the v1 REST endpoints the service uses, recordings behind presigned
 // URLs, and /sim/meetingbaas/* to create meetings and play their webhooks into a service.
-import { Router, type RequestHandler, type Response } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Router, type RequestHandler } from 'express';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { contentChunks, contentSha256 } from '../content';
 import { checkPresigned, presign } from '../presign';
 import { BotEndpoints } from './bots';
+import { changeRecording, serveRecording, simMeeting, type SimMeeting } from './recording-file';
 import {
   completeWebhook,
   createScenario,
@@ -45,7 +43,7 @@ export interface Delivery {
 }
 
 export class MeetingBaasSim {
-  readonly meetings = new Map<string, Scenario & { sha256: string }>();
+  readonly meetings = new Map<string, SimMeeting>();
   /** Bots sent and removed through the REST API. */
   readonly bots: BotEndpoints;
   private readonly now: () => number;
@@ -55,9 +53,9 @@ export class MeetingBaasSim {
     this.bots = new BotEndpoints(this, this.now);
   }
 
-  create(input: unknown): Scenario & { sha256: string } {
+  create(input: unknown): SimMeeting {
     const scenario = createScenario(input as Parameters<typeof createScenario>[0], this.now());
-    const meeting = { ...scenario, sha256: contentSha256(scenario.botId, scenario.recordingBytes) };
+    const meeting = simMeeting(scenario);
     this.meetings.set(meeting.botId, meeting);
     return meeting;
   }
@@ -192,32 +190,6 @@ export class MeetingBaasSim {
     };
   }
 
-  /** Streams the recording, throttled to the scenario's bytesPerSecond; stops if the client goes. */
-  async streamRecording(m: Scenario, res: Response): Promise<void> {
-    res.status(200).set({ 'content-type': 'video/mp4', 'content-length': String(m.recordingBytes) });
-    const cutAt = m.cutDownloads > 0 ? Math.floor(m.recordingBytes / 2) : undefined;
-    if (cutAt !== undefined) m.cutDownloads--;
-    let sent = 0;
-    const chunk = m.bytesPerSecond
-      ? Math.max(1024, Math.min(64 * 1024, Math.floor(m.bytesPerSecond / 10)))
-      : 64 * 1024;
-    async function* paced() {
-      for (const part of contentChunks(m.botId, m.recordingBytes, chunk)) {
-        if (cutAt !== undefined && sent + part.length > cutAt) {
-          yield part.subarray(0, cutAt - sent);
-          // The connection drops mid-body, as a flaky network or CDN does.
-          res.socket?.destroy();
-          return;
-        }
-        sent += part.length;
-        yield part;
-        if (m.bytesPerSecond) await delay((part.length / m.bytesPerSecond) * 1000);
-      }
-    }
-    // A client that goes away mid-download ends the pipeline with an error: nothing more to do.
-    await pipeline(Readable.from(paced()), res).catch(() => undefined);
-  }
-
   routes(): Router {
     const router = Router();
     const requireKey: RequestHandler = (req, res, next) => {
@@ -256,7 +228,7 @@ export class MeetingBaasSim {
           .type('application/xml')
           .send('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
       }
-      await this.streamRecording(m, res);
+      await serveRecording(m, req, res);
     });
 
     router.post('/sim/meetingbaas/meetings', (req, res) => {
@@ -273,6 +245,13 @@ export class MeetingBaasSim {
       const m = this.meetings.get(req.params.botId);
       if (!m) return void res.status(404).json({ error: 'not_found' });
       res.json({ ...m, webhooks: this.webhooks(m.botId) });
+    });
+    // The recording replaced by other bytes (fault: the object changed between two downloads).
+    router.post('/sim/meetingbaas/meetings/:botId/recording/change', (req, res) => {
+      const m = this.meetings.get(req.params.botId);
+      if (!m) return void res.status(404).json({ error: 'not_found' });
+      changeRecording(m);
+      res.json({ botId: m.botId, recording: { bytes: m.recordingBytes, sha256: m.sha256 } });
     });
     router.post('/sim/meetingbaas/meetings/:botId/play', async (req, res) => {
       if (!this.meetings.has(req.params.botId)) return void res.status(404).json({ error: 'not_found' });

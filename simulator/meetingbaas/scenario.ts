@@ -31,6 +31,10 @@ export const scenarioSchema = z.object({
   dataPublished: z.boolean().default(true),
   /** The first N recording downloads are cut off halfway (fault: connection lost mid-body). */
   cutDownloads: z.number().int().min(0).default(0),
+  /** The recording's storage ignores Range and always sends the whole file (fault: no resume). */
+  ignoreRange: z.boolean().default(false),
+  /** The storage serves Range but ignores If-Range (fault: a changed file's ranges served all the same). */
+  ignoreIfRange: z.boolean().default(false),
 });
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.infer<typeof scenarioSchema> & {

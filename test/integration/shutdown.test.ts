@@ -185,12 +185,15 @@ test('SIGTERM mid-download past the grace: cancelled cleanly, the retry archives
   worker.proc.kill('SIGTERM');
   expect(await worker.exited).toEqual({ code: 0, signal: null });
   expect(Date.now() - signalled).toBeLessThan(10_000);
-  // The cancelled attempt removed its partial file and published nothing.
-  expect(partials(dir)).toEqual([]);
+  // The cancelled attempt published nothing and kept its partial file for the retry to continue.
+  expect(partials(dir)).toHaveLength(1);
   expect(fs.existsSync(path.join(dir, 'recording.mp4'))).toBe(false);
+  const servedBefore = stack.sim.meetingBaas.meetings.get(meeting.botId)!.bytesServed;
 
   await finishedWithExactRecording(meeting.botId, meeting.sha256, size, dir);
   expect(downloads(meeting.botId)).toBe(2);
+  // The retry asked for the rest only.
+  expect(stack.sim.meetingBaas.meetings.get(meeting.botId)!.bytesServed - servedBefore).toBeLessThan(size);
 }, 150_000);
 
 /** POSTs `body` to the API, sending its second half only when `rest` is called; resolves with the answer. */

@@ -5,29 +5,43 @@
 import { Readable } from 'node:stream';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import type { MeetingView } from '../../domain/view';
-import { FileArchive, type PutOptions } from '../../platform/archive';
+import { FileArchive, type PartialWrite, type PutOptions } from '../../platform/archive';
 import { startStack, viewWhenOn, type Stack } from '../helpers/stack';
 
 /** An archive whose writes of some keys fail with ENOSPC a given number of times (a full disk). */
 class FullArchive extends FileArchive {
   readonly failures = new Map<string, number>();
 
+  /** Throws ENOSPC while `key` has failures left. */
+  private failIfFull(key: string): void {
+    const left = this.failures.get(key) ?? 0;
+    if (left === 0) return;
+    this.failures.set(key, left - 1);
+    throw Object.assign(new Error(`ENOSPC: no space left on device, write '${key}'`), {
+      code: 'ENOSPC',
+      errno: -28,
+      syscall: 'write',
+    });
+  }
+
   override async putStream(
     key: string,
     source: Readable | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
     options?: PutOptions,
   ): Promise<ArchiveRef> {
-    const left = this.failures.get(key) ?? 0;
-    if (left > 0) {
-      this.failures.set(key, left - 1);
+    try {
+      this.failIfFull(key);
+    } catch (err) {
       if (source instanceof Readable) source.destroy();
-      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${key}'`), {
-        code: 'ENOSPC',
-        errno: -28,
-        syscall: 'write',
-      });
+      throw err;
     }
     return super.putStream(key, source, options);
+  }
+
+  /** Recording downloads write through resumable partials. */
+  override async startPartial(key: string): Promise<PartialWrite> {
+    this.failIfFull(key);
+    return super.startPartial(key);
   }
 }
 
