@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
 import { load } from './load';
+import { runNotify, type NotifyBenchResult } from './notify';
 import { runStorm, type StormResult } from './storm';
 import { Client, Connection } from '@temporalio/client';
 import {
@@ -238,6 +239,7 @@ async function main() {
   const ingestion: Ingestion[] = [];
   let open: Awaited<ReturnType<typeof openMeetings>> | undefined;
   let storm: StormResult | undefined;
+  let notify: NotifyBenchResult | undefined;
   try {
     // Each run on a freshly started worker and API, so that its memory peak is its own.
     for (const n of phase('end-to-end') ? [...settings.meetings, ...settings.growth] : []) {
@@ -262,6 +264,11 @@ async function main() {
       progress(`storm: ${settings.storm.deliveries} webhooks to one meeting, as many to distinct ones`);
       storm = await runStorm(services, { ...settings.storm, timeoutMs: 5 * 60_000 });
     }
+    // Notifications (bench/notify.ts): with --only=notify, or in a full run.
+    if (only ? phase('notify') : !quick) {
+      progress(`notify: ${meetings} meetings, completed -> delivered`);
+      notify = await runNotify(services, { meetings, concurrency: settings.concurrency, timeoutMs: 10 * 60_000 });
+    }
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
     for (const connections of phase('ingestion') ? settings.connections : []) {
       progress(`ingestion: ${connections} connections`);
@@ -270,7 +277,14 @@ async function main() {
   } finally {
     await services.stop();
   }
-  Object.assign(results, { endToEnd, openMeetings: open, storm, ingestion, sustained: sustained(ingestion) });
+  Object.assign(results, {
+    endToEnd,
+    openMeetings: open,
+    storm,
+    ingestion,
+    sustained: sustained(ingestion),
+    notify,
+  });
   results.seconds = (Date.now() - started) / 1000;
   printTables(endToEnd, ingestion);
   if (open)
@@ -278,6 +292,10 @@ async function main() {
       `\nOpen meetings: ${open.open} open (all cached by the worker); worker RSS ${mb(open.workerRssBefore)} -> ${mb(open.workerRssAfter)}, ${fixed(open.perMeeting / 1024, 0)} KB per open meeting`,
     );
   if (storm) printStorm(storm);
+  if (notify)
+    console.log(
+      `\nNotifications: ${notify.delivered}/${notify.meetings} delivered (${notify.badSignatures} bad signatures); completed -> delivered p50 ${fixed(notify.completedToDeliveredP50Ms, 0)} ms, p99 ${fixed(notify.completedToDeliveredP99Ms, 0)} ms, max ${fixed(notify.completedToDeliveredMaxMs, 0)} ms`,
+    );
   for (const r of endToEnd) for (const p of r.problems) console.error(`problem: ${p}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
