@@ -24,7 +24,9 @@ const RecordingUrlBody: z.ZodType<RecordingUrl> = z
   .meta({ id: 'RecordingUrl' });
 
 const ResendBody = z
-  .object({ deliveries: z.array(z.string()).describe('The delivery workflow ids (Temporal UI: their details)') })
+  .object({
+    deliveries: z.array(z.string()).describe('The delivery workflow ids (Temporal UI: their details)'),
+  })
   .meta({ id: 'NotificationsResent' });
 
 const meetingParams = z.object({
@@ -104,7 +106,7 @@ export const meetingDocs: RouteDocs = {
       description:
         'Starts each delivery of the outcome (`meeting.completed` / `meeting.failed`) to NOTIFY_WEBHOOK_URLS ' +
         'again: the same body and `webhook-id`, a new retry window (NOTIFY_RETRY_HOURS), its attempts counted ' +
-        'afresh; a delivery still pending is replaced (tried now). Follow it in the view\'s `notifications`. ' +
+        "afresh; a delivery still pending is replaced (tried now). Follow it in the view's `notifications`. " +
         'Write token. 404 for an unknown meeting, one not final yet, or one that sent no notification.',
       request: { params: meetingParams },
       responses: {

@@ -24,7 +24,9 @@ export function currentOutcomeDeliveries(view: MeetingView): number[] {
   const indices: number[] = [];
   for (let i = all.length - 1; i >= 0 && all[i]!.type === type; i--) indices.unshift(i);
   if (indices.length === 0)
-    throw new NothingToResendError(`the meeting sent no ${type} notification (NOTIFY_WEBHOOK_URLS unset then)`);
+    throw new NothingToResendError(
+      `the meeting sent no ${type} notification (NOTIFY_WEBHOOK_URLS unset then)`,
+    );
   return indices;
 }
 

@@ -267,7 +267,11 @@ async function main() {
     // Notifications (bench/notify.ts): with --only=notify, or in a full run.
     if (only ? phase('notify') : !quick) {
       progress(`notify: ${meetings} meetings, completed -> delivered`);
-      notify = await runNotify(services, { meetings, concurrency: settings.concurrency, timeoutMs: 10 * 60_000 });
+      notify = await runNotify(services, {
+        meetings,
+        concurrency: settings.concurrency,
+        timeoutMs: 10 * 60_000,
+      });
     }
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
     for (const connections of phase('ingestion') ? settings.connections : []) {

@@ -39,7 +39,11 @@ export async function readDelivery(client: Client, workflowId: string): Promise<
   const status = description.status.name;
   // Ended from outside (terminated, timed out, cancelled) before it could say so itself.
   if (progress.status === 'pending' && status !== 'RUNNING')
-    progress = { ...progress, status: 'failed', lastError: progress.lastError ?? `delivery ${status.toLowerCase()}` };
+    progress = {
+      ...progress,
+      status: 'failed',
+      lastError: progress.lastError ?? `delivery ${status.toLowerCase()}`,
+    };
   const input = description.memo?.[DELIVERY_INPUT_MEMO] as NotificationDeliveryInput | undefined;
   return { progress, ...(input ? { input } : {}) };
 }

@@ -12,11 +12,7 @@ import type { MeetingView } from '../domain/view';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
-import type {
-  NotificationType,
-  NotificationView,
-  NotifyRetrySettings,
-} from '../domain/notify/notification';
+import type { NotificationType, NotificationView, NotifyRetrySettings } from '../domain/notify/notification';
 
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
 export const SEND_BOT_WORKFLOW_TYPE = 'sendBotWorkflow';

@@ -70,7 +70,8 @@ export class NotificationConsumer {
     // The demo's controls: how a consumer answers, and what it received.
     router.put('/consumer/:name/behaviour', express.json(), (req, res) => {
       const parsed = behaviourSchema.safeParse(req.body);
-      if (!parsed.success) return res.status(400).json({ error: 'invalid_payload', issues: parsed.error.issues });
+      if (!parsed.success)
+        return res.status(400).json({ error: 'invalid_payload', issues: parsed.error.issues });
       this.behave(req.params.name, parsed.data);
       res.json(parsed.data);
     });

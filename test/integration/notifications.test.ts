@@ -4,14 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { MeetingView } from '../../domain/view';
-import {
-  bearer,
-  NOTIFY_SECRET,
-  READ_TOKEN,
-  startStack,
-  viewWhenOn,
-  type Stack,
-} from '../helpers/stack';
+import { bearer, NOTIFY_SECRET, READ_TOKEN, startStack, viewWhenOn, type Stack } from '../helpers/stack';
 
 const CONSUMER = 'orders-service';
 let stack: Stack;
@@ -41,7 +34,10 @@ async function playMeeting(outcome: 'complete' | 'failed' = 'complete'): Promise
 function receivedFor(botId: string) {
   return stack.sim.consumer
     .received(CONSUMER)
-    .map((r) => ({ ...r, parsed: JSON.parse(r.body) as { type: string; timestamp: string; data: MeetingView } }))
+    .map((r) => ({
+      ...r,
+      parsed: JSON.parse(r.body) as { type: string; timestamp: string; data: MeetingView },
+    }))
     .filter((r) => r.parsed.data.externalId === botId);
 }
 
@@ -75,7 +71,9 @@ test('a consumer that refuses twice gets it on the third attempt, with the same 
     data: { workflowId: `meetingbaas:${botId}`, status: 'completed', recording: { status: 'archived' } },
   });
   // A body altered on the way does not verify.
-  expect(() => verifier.verify(received[2]!.body.replace('completed', 'failed'), received[2]!.headers)).toThrow();
+  expect(() =>
+    verifier.verify(received[2]!.body.replace('completed', 'failed'), received[2]!.headers),
+  ).toThrow();
 });
 
 test('a failed meeting is announced as meeting.failed', async () => {
@@ -91,7 +89,11 @@ test('410 Gone stops at once: failed, with the reason', async () => {
   const botId = await playMeeting();
   const view = await viewWhen(botId, notificationSettled);
   expect(view.notifications).toEqual([
-    expect.objectContaining({ status: 'failed', attempts: 1, lastError: expect.stringContaining('HTTP 410') }),
+    expect.objectContaining({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('HTTP 410'),
+    }),
   ]);
   expect(receivedFor(botId)).toHaveLength(1);
 });
@@ -141,10 +143,7 @@ test('resend: the same notification again (same webhook-id), delivered; 404 and 
   const res = await stack.api(`/meetings/meetingbaas/${botId}/notifications/resend`, { method: 'POST' });
   expect(res.status).toBe(202);
   expect(await res.json()).toEqual({ deliveries: [`meetingbaas:${botId}/notify/0`] });
-  const view = await viewWhen(
-    botId,
-    (v) => notificationSettled(v) && receivedFor(botId).length === 3,
-  );
+  const view = await viewWhen(botId, (v) => notificationSettled(v) && receivedFor(botId).length === 3);
   expect(view.notifications).toMatchObject([{ status: 'delivered', attempts: 2 }]);
   const after = receivedFor(botId);
   expect(after.map((r) => r.headers['webhook-id'])).toEqual(Array(3).fill(before[0]!.headers['webhook-id']));
@@ -164,7 +163,10 @@ test('resend of a meeting not final yet: 404', async () => {
     method: 'POST',
   });
   expect(res.status).toBe(404);
-  expect(await res.json()).toMatchObject({ error: 'not_found', message: expect.stringContaining('not final') });
+  expect(await res.json()).toMatchObject({
+    error: 'not_found',
+    message: expect.stringContaining('not final'),
+  });
 });
 
 test('/metrics counts deliveries by outcome', async () => {

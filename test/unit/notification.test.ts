@@ -35,7 +35,9 @@ test('pauses double from 5 s to an hour; none once the next attempt would start 
 
 test('ids: one delivery workflow per position, one webhook-id per delivery', () => {
   expect(deliveryWorkflowId('meetingbaas:b1', 2)).toBe('meetingbaas:b1/notify/2');
-  expect(webhookIdOf('meetingbaas:b1', 0, 'meeting.completed')).toBe('msg_meetingbaas:b1_0_meeting.completed');
+  expect(webhookIdOf('meetingbaas:b1', 0, 'meeting.completed')).toBe(
+    'msg_meetingbaas:b1_0_meeting.completed',
+  );
   expect(webhookIdOf('meetingbaas:b1', 1, 'meeting.completed')).not.toBe(
     webhookIdOf('meetingbaas:b1', 0, 'meeting.completed'),
   );

@@ -67,7 +67,10 @@ test('without NOTIFY_WEBHOOK_URLS a meeting sends nothing and has no notificatio
 });
 
 test('refused three times, then delivered: 5 s, 10 s, 20 s apart, four attempts counted', async () => {
-  meetings.provider.script(NO_MEETING, consumer((n) => (n <= 3 ? 503 : 'ok')));
+  meetings.provider.script(
+    NO_MEETING,
+    consumer((n) => (n <= 3 ? 503 : 'ok')),
+  );
   const { botId, deliveryId } = await completedMeeting();
   await meetings.env.client.workflow.getHandle(deliveryId).result();
   const view = await meetings.viewWhen('meetingbaas', botId, settled);
@@ -88,7 +91,10 @@ test('refused three times, then delivered: 5 s, 10 s, 20 s apart, four attempts 
 });
 
 test('410 Gone: one attempt, failed at once', async () => {
-  meetings.provider.script(NO_MEETING, consumer(() => 410));
+  meetings.provider.script(
+    NO_MEETING,
+    consumer(() => 410),
+  );
   const { botId, deliveryId } = await completedMeeting();
   await expect(meetings.env.client.workflow.getHandle(deliveryId).result()).rejects.toThrow();
   const view = await meetings.viewWhen('meetingbaas', botId, settled);
@@ -99,7 +105,10 @@ test('410 Gone: one attempt, failed at once', async () => {
 
 // Last: it moves the server's clock 72 hours ahead of the webhooks' real-time receipt.
 test('down for the whole window: attempts for 72 hours (pauses doubling to an hour), then failed', async () => {
-  meetings.provider.script(NO_MEETING, consumer(() => 503));
+  meetings.provider.script(
+    NO_MEETING,
+    consumer(() => 503),
+  );
   const before = meetings.provider.calls(NO_MEETING, 'deliverNotification').length;
   const { botId, deliveryId } = await completedMeeting();
   const handle = meetings.env.client.workflow.getHandle(deliveryId);

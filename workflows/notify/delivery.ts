@@ -14,7 +14,9 @@ const ATTEMPT_MARGIN_SECONDS = 15;
 /** The failure type the workflow fails with once the delivery has failed for good (UI: red, metrics). */
 export const DELIVERY_FAILED = 'NotificationFailed';
 
-export async function notificationDeliveryWorkflow(input: NotificationDeliveryInput): Promise<DeliveryProgress> {
+export async function notificationDeliveryWorkflow(
+  input: NotificationDeliveryInput,
+): Promise<DeliveryProgress> {
   const { retry } = input;
   const givesUpAtMs = Date.now() + retry.windowSeconds * 1000;
   // One attempt per activity: this loop counts the attempts, keeps the last error and paces the retries.
@@ -49,7 +51,9 @@ export async function notificationDeliveryWorkflow(input: NotificationDeliveryIn
     } catch (err) {
       if (!(err instanceof wf.ActivityFailure)) throw err;
       progress.lastError = reasonOf(err);
-      const pauseMs = isGone(err) ? undefined : pauseAfterAttemptMs(retry, progress.attempts, givesUpAtMs - Date.now());
+      const pauseMs = isGone(err)
+        ? undefined
+        : pauseAfterAttemptMs(retry, progress.attempts, givesUpAtMs - Date.now());
       if (pauseMs === undefined) {
         progress.status = 'failed';
         show();
