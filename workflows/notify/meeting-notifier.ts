@@ -23,6 +23,7 @@ import {
   type NotificationView,
 } from '../../domain/notify/notification';
 import type { MeetingView } from '../../domain/view';
+import { meetingWorkflowId as workflowIdOf } from '../../domain/workflow-id';
 import { NOTIFICATION_PREPARING } from '../activity-options';
 import type { MeetingRunContext } from '../collector';
 import { reasonOf } from '../failure';
@@ -30,7 +31,7 @@ import { NOTIFY_PATCH } from '../patches';
 
 const { prepareNotification } = wf.proxyActivities<Activities>(NOTIFICATION_PREPARING);
 
-type NotifierContext = Pick<MeetingRunContext, 'meeting' | 'showWaiting' | 'inFlight'>;
+type NotifierContext = Pick<MeetingRunContext, 'meeting' | 'showWaiting' | 'inFlight' | 'input'>;
 
 export class MeetingNotifier {
   private readonly enabled: boolean;
@@ -93,7 +94,8 @@ export class MeetingNotifier {
   private async announce(type: NotificationType): Promise<void> {
     const data: MeetingView = { ...this.run.meeting.view };
     delete data.notifications;
-    const meetingWorkflowId = wf.workflowInfo().workflowId;
+    // The meeting's workflow id by contract (not workflowInfo's: a replay under another id stays the same).
+    const meetingWorkflowId = workflowIdOf(this.run.input.provider, this.run.input.externalId);
     let prepared: PreparedNotification | undefined;
     try {
       prepared = await prepareNotification.executeWithOptions(
