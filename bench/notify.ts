@@ -67,16 +67,16 @@ export async function runNotify(services: Services, o: NotifyBenchOptions): Prom
       await sleep(500);
       all = (await received(services)).slice(already);
     }
-    const verifier = new Webhook(BENCH_NOTIFY_SECRET);
+    // Checked after the run: the verifier's 5-minute tolerance would refuse early receipts by now, so each
+    // signature is compared with the library's own signature of the same id, timestamp and body.
+    const signer = new Webhook(BENCH_NOTIFY_SECRET);
     const first = new Map<string, Received>();
     let badSignatures = 0;
     for (const r of all) {
-      try {
-        verifier.verify(r.body, r.headers);
-      } catch {
-        badSignatures++;
-      }
-      if (!first.has(r.headers['webhook-id']!)) first.set(r.headers['webhook-id']!, r);
+      const id = r.headers['webhook-id']!;
+      const at = new Date(Number(r.headers['webhook-timestamp']) * 1000);
+      if (signer.sign(id, at, r.body) !== r.headers['webhook-signature']) badSignatures++;
+      if (!first.has(id)) first.set(id, r);
     }
     const latencies = [...first.values()].map((r) => {
       const body = JSON.parse(r.body) as { timestamp: string };
