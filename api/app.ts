@@ -9,14 +9,7 @@ import { healthRoutes } from './health';
 import { botRoutes } from './meetingbaas/bots';
 import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
 import { meetingRoutes } from './meetings';
-import {
-  answerOf,
-  ApiMetrics,
-  metricsMiddleware,
-  metricsRoutes,
-  recordAnswers,
-  trackNotifications,
-} from './metrics';
+import { answerOf, ApiMetrics, metricsMiddleware, metricsRoutes, recordAnswers } from './metrics';
 import { openApiRoutes } from './openapi';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecCors, codecRoutes } from './codec';
@@ -62,7 +55,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   const metrics = deps.metrics ?? new ApiMetrics();
   app.use(metricsMiddleware(metrics));
-  trackNotifications(metrics, () => deps.gateway.countNotifications());
   app.use(recordAnswers);
   app.use(
     pinoHttp({

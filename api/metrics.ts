@@ -2,7 +2,7 @@
 // make one series per meeting) and status, webhooks by provider and outcome, and the process's own.
 import type { RequestHandler, Response } from 'express';
 import { Router } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 let processRegistry: Registry | undefined;
 
@@ -74,33 +74,6 @@ export function webhookOutcome(
     return { outcome: 'ignored', reason: typeof answer?.workflowId === 'string' ? 'closed' : 'ignored' };
   const reason = typeof answer?.error === 'string' ? answer.error : `http_${status}`;
   return { outcome: status >= 500 ? 'failed' : 'rejected', reason };
-}
-
-/**
- * `meeting_notifications{outcome}`: delivery runs of meetings' notifications that are pending, delivered and
- * failed, counted in Temporal's visibility at each scrape (so every API process reports the whole service's,
- * across worker restarts; a resend is one more run). Left out of a scrape when Temporal does not answer.
- */
-export function trackNotifications(
-  metrics: ApiMetrics,
-  count: () => Promise<Record<'pending' | 'delivered' | 'failed', number>>,
-): void {
-  const name = 'meeting_notifications';
-  if (metrics.registry.getSingleMetric(name)) return;
-  new Gauge({
-    name,
-    help: 'Notification deliveries (NOTIFY_WEBHOOK_URLS) by outcome: pending, delivered, failed',
-    labelNames: ['outcome'] as const,
-    registers: [metrics.registry],
-    async collect() {
-      this.reset();
-      try {
-        for (const [outcome, n] of Object.entries(await count())) this.set({ outcome }, n);
-      } catch {
-        // Temporal unreachable: no figures this scrape rather than a failed /metrics.
-      }
-    },
-  });
 }
 
 const WEBHOOK_ROUTE = /^\/webhooks\/([a-z]+)$/;

@@ -1,5 +1,5 @@
-// The API's side of notifications: resending a meeting's final notification, and counting deliveries for
-// /metrics. Both go straight to Temporal: the deliveries are workflows of their own (workflows/notify/).
+// The API's side of notifications: resending a meeting's final notification, straight through Temporal (the
+// deliveries are workflows of their own, workflows/notify/).
 import type { Client } from '@temporalio/client';
 import { readDelivery } from '../client/notification-reads';
 import {
@@ -57,28 +57,4 @@ export async function resendNotifications(
     });
   }
   return ids;
-}
-
-export const DELIVERY_OUTCOMES = ['pending', 'delivered', 'failed'] as const;
-/** A delivery workflow's execution status for each outcome: it completes once delivered, fails once failed. */
-const EXECUTION_STATUS: Record<(typeof DELIVERY_OUTCOMES)[number], string> = {
-  pending: 'Running',
-  delivered: 'Completed',
-  failed: 'Failed',
-};
-
-/** How many delivery runs are pending, delivered and failed, across all processes (Temporal's visibility). */
-export async function countDeliveries(
-  client: Client,
-): Promise<Record<(typeof DELIVERY_OUTCOMES)[number], number>> {
-  const counts = await Promise.all(
-    DELIVERY_OUTCOMES.map(async (outcome) => {
-      const { count } = await client.workflowService.countWorkflowExecutions({
-        namespace: client.options.namespace,
-        query: `WorkflowType = '${NOTIFICATION_DELIVERY_WORKFLOW_TYPE}' AND ExecutionStatus = '${EXECUTION_STATUS[outcome]}'`,
-      });
-      return [outcome, Number(count ?? 0)] as const;
-    }),
-  );
-  return Object.fromEntries(counts) as Record<(typeof DELIVERY_OUTCOMES)[number], number>;
 }

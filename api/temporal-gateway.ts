@@ -39,7 +39,7 @@ import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
 import { archiveFromConfig, type Archive } from '../platform/archive';
-import { countDeliveries, resendNotifications } from './notifications';
+import { resendNotifications } from './notifications';
 import { RecentDeliveries } from './recent-deliveries';
 import { watchdogSettings, webexCollectionSettings, type Config } from '../platform/config';
 
@@ -341,11 +341,6 @@ export class MeetingsGateway {
     const view = await this.view(provider, externalId);
     if (!view) return undefined;
     return await this.call(() => resendNotifications(this.client, view, this.options.taskQueue));
-  }
-
-  /** Delivery runs by outcome, for /metrics. */
-  async countNotifications(): Promise<Awaited<ReturnType<typeof countDeliveries>>> {
-    return await this.call(() => countDeliveries(this.client));
   }
 
   async view(provider: Provider, externalId: string): Promise<MeetingView | undefined> {

@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { MeetingView } from '../../domain/view';
+import { freePort } from '../../dev/free-port';
 import {
   eventually,
   NOTIFY_SECRET,
   startStack,
-  startWorker,
   temporalAddress,
   viewWhenOn,
   type Stack,
@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const CONSUMER = 'billing-service';
 let stack: Stack;
 let child: ChildProcess | undefined;
-let second: Awaited<ReturnType<typeof startWorker>> | undefined;
+let second: ChildProcess | undefined;
 const viewWhen = viewWhenOn(() => stack);
 
 beforeAll(async () => {
@@ -28,15 +28,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   child?.kill('SIGKILL');
-  await second?.stop();
+  second?.kill('SIGKILL');
   await stack?.stop();
 });
 
 const consumerUrl = () => `${stack.sim.url}/consumer/${CONSUMER}`;
-// The in-process worker that takes over: the same settings as the killed process's environment.
-const RETRY = { firstPauseSeconds: 1, maxPauseSeconds: 2, windowSeconds: 600, attemptTimeoutSeconds: 2 };
+const RETRY = { windowSeconds: 600, attemptTimeoutSeconds: 2 };
 
-function spawnWorkerProcess(): ChildProcess {
+/** A worker process as an operator runs it, its Temporal SDK metrics (and ours) on `metricsAddress`. */
+function spawnWorkerProcess(metricsAddress: string): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
     cwd: ROOT,
     env: {
@@ -51,7 +51,7 @@ function spawnWorkerProcess(): ChildProcess {
       NOTIFY_WEBHOOK_SECRET: NOTIFY_SECRET,
       NOTIFY_RETRY_HOURS: String(RETRY.windowSeconds / 3600),
       NOTIFY_TIMEOUT_SECONDS: String(RETRY.attemptTimeoutSeconds),
-      WORKER_METRICS_ADDRESS: 'off',
+      WORKER_METRICS_ADDRESS: metricsAddress,
       ...(process.env.TEST_WORKFLOW_BUNDLE ? { WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE } : {}),
       // Its refused attempts are logged as warnings: expected here.
       LOG_LEVEL: 'error',
@@ -60,9 +60,19 @@ function spawnWorkerProcess(): ChildProcess {
   });
 }
 
+/** A counter on a worker's Prometheus endpoint, summed over its labels (0 while absent). */
+async function counter(metricsAddress: string, name: string): Promise<number> {
+  const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+  return [...text.matchAll(new RegExp(`^${name}(?:_total)?(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+}
+
 test('worker killed mid-retry: a new worker delivers it, same webhook-id, attempts counted across both', async () => {
   stack.sim.consumer.behave(CONSUMER, { status: 503 });
-  child = spawnWorkerProcess();
+  const firstMetrics = `127.0.0.1:${await freePort()}`;
+  child = spawnWorkerProcess(firstMetrics);
   const meeting = stack.sim.meetingBaas.create({ botId: `restart-${randomUUID()}`, words: 10 });
   const deliveries = await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
   expect(deliveries.every((d) => d.status === 200)).toBe(true);
@@ -73,6 +83,12 @@ test('worker killed mid-retry: a new worker delivers it, same webhook-id, attemp
     (n) => n >= 2,
     120_000,
   );
+  // Its refused attempts are counted on its metrics endpoint.
+  await eventually(
+    () => counter(firstMetrics, 'meeting_notification_attempts_failed').catch(() => 0),
+    (n) => n >= 1,
+    30_000,
+  );
   child.kill('SIGKILL');
   await new Promise((resolve) => child!.once('exit', resolve));
   const refused = stack.sim.consumer.received(CONSUMER).length;
@@ -80,13 +96,8 @@ test('worker killed mid-retry: a new worker delivers it, same webhook-id, attemp
   expect(during.notifications![0]!.lastError).toContain('HTTP 503');
 
   stack.sim.consumer.behave(CONSUMER, {});
-  second = await startWorker({
-    taskQueue: stack.taskQueue,
-    archive: stack.archive,
-    allowedHosts: stack.allowedHosts,
-    meetingBaas: stack.meetingBaas,
-    notify: { urls: [consumerUrl()], secret: NOTIFY_SECRET, retry: RETRY },
-  });
+  const secondMetrics = `127.0.0.1:${await freePort()}`;
+  second = spawnWorkerProcess(secondMetrics);
   const view: MeetingView = await viewWhen(
     meeting.botId,
     (v) => v.notifications?.[0]?.status === 'delivered',
@@ -98,4 +109,11 @@ test('worker killed mid-retry: a new worker delivers it, same webhook-id, attemp
   expect(view.notifications![0]!.attempts).toBe(received.length);
   expect(new Set(received.map((r) => r.headers['webhook-id'])).size).toBe(1);
   for (const r of received) expect(() => new Webhook(NOTIFY_SECRET).verify(r.body, r.headers)).not.toThrow();
+  // The worker that delivered it counts the delivery (its Prometheus endpoint, WORKER_METRICS_ADDRESS).
+  const delivered = await eventually(
+    () => counter(secondMetrics, 'meeting_notifications_delivered'),
+    (n) => n >= 1,
+    30_000,
+  );
+  expect(delivered).toBe(1);
 }, 240_000);

@@ -11,6 +11,28 @@ import { reasonOf } from '../failure';
 /** Past the attempt's own HTTP timeout: the worker died mid-attempt, so the attempt is counted as failed. */
 const ATTEMPT_MARGIN_SECONDS = 15;
 
+// The worker's Prometheus endpoint (WORKER_METRICS_ADDRESS) counts them, by notification type; replays count
+// nothing again (the SDK's workflow meter skips them).
+function deliveryCounters() {
+  return {
+    delivered: wf.metricMeter.createCounter(
+      'meeting_notifications_delivered',
+      'deliveries',
+      "Notifications of meetings' outcomes delivered (2xx)",
+    ),
+    failed: wf.metricMeter.createCounter(
+      'meeting_notifications_failed',
+      'deliveries',
+      "Notifications of meetings' outcomes given up (410, or the retry window spent)",
+    ),
+    refused: wf.metricMeter.createCounter(
+      'meeting_notification_attempts_failed',
+      'attempts',
+      'Notification attempts refused, unanswered or timed out (retried while the window lasts)',
+    ),
+  };
+}
+
 /** The failure type the workflow fails with once the delivery has failed for good (UI: red, metrics). */
 export const DELIVERY_FAILED = 'NotificationFailed';
 
@@ -25,6 +47,7 @@ export async function notificationDeliveryWorkflow(
     retry: { maximumAttempts: 1 },
   });
   const progress: DeliveryProgress = { status: 'pending', attempts: 0 };
+  const counters = deliveryCounters();
   const show = (next?: string) => {
     wf.upsertMemo({ [DELIVERY_PROGRESS_MEMO]: { ...progress } });
     wf.setCurrentDetails(detailsOf(input, progress, givesUpAtMs, next));
@@ -46,16 +69,19 @@ export async function notificationDeliveryWorkflow(
       );
       progress.status = 'delivered';
       progress.deliveredAt = new Date(Date.now()).toISOString();
+      counters.delivered.add(1, { type: input.type });
       show();
       return { ...progress };
     } catch (err) {
       if (!(err instanceof wf.ActivityFailure)) throw err;
       progress.lastError = reasonOf(err);
+      counters.refused.add(1, { type: input.type });
       const pauseMs = isGone(err)
         ? undefined
         : pauseAfterAttemptMs(retry, progress.attempts, givesUpAtMs - Date.now());
       if (pauseMs === undefined) {
         progress.status = 'failed';
+        counters.failed.add(1, { type: input.type });
         show();
         throw wf.ApplicationFailure.nonRetryable(
           `${input.type} of ${input.meetingWorkflowId} not delivered after ${progress.attempts} attempt(s): ${progress.lastError}`,
