@@ -1,5 +1,5 @@
 // What the worker's notification activities are configured with (NOTIFY_* in platform/config.ts).
-import type { NotifyRetrySettings } from '../../domain/notify/notification';
+import { DEFAULT_NOTIFY_RETRY, type NotifyRetrySettings } from '../../domain/notify/notification';
 
 export interface NotifySettings {
   /** NOTIFY_WEBHOOK_URLS; empty: no notifications. */
@@ -9,7 +9,4 @@ export interface NotifySettings {
   retry: NotifyRetrySettings;
 }
 
-export const NO_NOTIFICATIONS: NotifySettings = {
-  urls: [],
-  retry: { firstPauseSeconds: 5, maxPauseSeconds: 3600, windowSeconds: 72 * 3600, attemptTimeoutSeconds: 10 },
-};
+export const NO_NOTIFICATIONS: NotifySettings = { urls: [], retry: DEFAULT_NOTIFY_RETRY };
