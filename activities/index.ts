@@ -6,6 +6,9 @@ import { activityFailure } from './failure';
 import type { MeetingBaasClient } from './meetingbaas/client';
 import { meetingBaasProviderActivities, storedRecordingUrl } from './meetingbaas/provider';
 import { meetingBaasTranscriptActivities } from './meetingbaas/transcript';
+import { notifyDeliverActivities } from './notify/deliver';
+import { notifyPrepareActivities } from './notify/prepare';
+import { NO_NOTIFICATIONS, type NotifySettings } from './notify/settings';
 import { recordingActivities } from './recording';
 import type { WebexClient } from './webex/client';
 import { webexActivities } from './webex/activities';
@@ -16,6 +19,8 @@ export interface ActivityDeps {
   allowedHosts: readonly string[];
   meetingBaas: MeetingBaasClient;
   webex: WebexClient;
+  /** NOTIFY_*: where meetings' outcomes are sent and how they are signed; unset: nowhere. */
+  notify?: NotifySettings;
 }
 
 /**
@@ -87,6 +92,8 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...meetingBaasProviderActivities(deps),
     ...webexActivities(deps),
+    ...notifyPrepareActivities({ archive: deps.archive, notify: deps.notify ?? NO_NOTIFICATIONS }),
+    ...notifyDeliverActivities({ archive: deps.archive, notify: deps.notify ?? NO_NOTIFICATIONS }),
   });
 }
 

@@ -23,6 +23,12 @@ const RecordingUrlBody: z.ZodType<RecordingUrl> = z
   })
   .meta({ id: 'RecordingUrl' });
 
+const ResendBody = z
+  .object({
+    deliveries: z.array(z.string()).describe('The delivery workflow ids (Temporal UI: their details)'),
+  })
+  .meta({ id: 'NotificationsResent' });
+
 const meetingParams = z.object({
   provider: providerSchema,
   externalId: externalIdSchema.describe('Meeting BaaS bot id, or Webex meeting instance id (with _I_)'),
@@ -90,6 +96,22 @@ export const meetingDocs: RouteDocs = {
           409: ['recording_unavailable'],
           503: ['temporal_unavailable'],
         }),
+      },
+    },
+    {
+      method: 'post',
+      path: '/meetings/{provider}/{externalId}/notifications/resend',
+      tags: ['meetings'],
+      summary: "Deliver the meeting's final notification again",
+      description:
+        'Starts each delivery of the outcome (`meeting.completed` / `meeting.failed`) to NOTIFY_WEBHOOK_URLS ' +
+        'again: the same body and `webhook-id`, a new retry window (NOTIFY_RETRY_HOURS), its attempts counted ' +
+        "afresh; a delivery still pending is replaced (tried now). Follow it in the view's `notifications`. " +
+        'Write token. 404 for an unknown meeting, one not final yet, or one that sent no notification.',
+      request: { params: meetingParams },
+      responses: {
+        202: jsonResponse('The deliveries started again', ResendBody),
+        ...errorResponses({ ...MEETING_PATH_ERRORS, 503: ['temporal_unavailable'] }),
       },
     },
   ],

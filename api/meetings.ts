@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { externalIdSchema, providerSchema, type Provider } from '../domain/ids';
 import { sendError, zodIssues } from './errors';
 import { listMeetingsHandler } from './meetings-list';
+import { NothingToResendError } from './notifications';
 import { RequestRefusedError, type MeetingsGateway } from './temporal-gateway';
 
 /** The meeting named by the path, or undefined once an error answer was sent. */
@@ -52,6 +53,20 @@ export function meetingRoutes(gateway: MeetingsGateway): Router {
   router.get('/meetings/:provider/:externalId/recording', async (req, res) => {
     const url = await freshUrl(req, res);
     if (url) res.redirect(302, url.url);
+  });
+  /** Deliver the meeting's final notification again (api/notifications.ts says how). */
+  router.post('/meetings/:provider/:externalId/notifications/resend', async (req, res) => {
+    const meeting = meetingOf(req, res);
+    if (!meeting) return;
+    try {
+      const deliveries = await gateway.resendNotifications(meeting.provider, meeting.externalId);
+      if (!deliveries)
+        return sendError(res, 404, 'not_found', `no meeting ${meeting.provider}:${meeting.externalId}`);
+      res.status(202).json({ deliveries });
+    } catch (err) {
+      if (!(err instanceof NothingToResendError)) throw err;
+      sendError(res, 404, 'not_found', err.message);
+    }
   });
   return router;
 }

@@ -39,6 +39,7 @@ import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
 import { archiveFromConfig, type Archive } from '../platform/archive';
+import { resendNotifications } from './notifications';
 import { RecentDeliveries } from './recent-deliveries';
 import { watchdogSettings, webexCollectionSettings, type Config } from '../platform/config';
 
@@ -332,6 +333,16 @@ export class MeetingsGateway {
    * The meeting's view, or undefined when no such meeting exists. Closed meetings are read too (within the
    * namespace's retention): a completed one from its result, without a worker.
    */
+  /**
+   * POST /meetings/:p/:id/notifications/resend: the deliveries of the meeting's outcome started again;
+   * undefined when there is no such meeting, NothingToResendError when it is not final or sent nothing.
+   */
+  async resendNotifications(provider: Provider, externalId: string): Promise<string[] | undefined> {
+    const view = await this.view(provider, externalId);
+    if (!view) return undefined;
+    return await this.call(() => resendNotifications(this.client, view, this.options.taskQueue));
+  }
+
   async view(provider: Provider, externalId: string): Promise<MeetingView | undefined> {
     const view = await this.call(() => readMeeting(this.client, meetingWorkflowId(provider, externalId)));
     // Meetings recorded before their texts were redacted at the edge (a bot's meeting URL in a note).

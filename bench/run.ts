@@ -8,6 +8,7 @@ import path from 'node:path';
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
 import { printEncryption, runEncryptionComparison, type EncryptionResult } from './encryption';
 import { load } from './load';
+import { runNotify, type NotifyBenchResult } from './notify';
 import { runStorm, type StormResult } from './storm';
 import { Client, Connection } from '@temporalio/client';
 import {
@@ -249,6 +250,7 @@ async function main() {
   let open: Awaited<ReturnType<typeof openMeetings>> | undefined;
   let storm: StormResult | undefined;
   let encryption: EncryptionResult | undefined;
+  let notify: NotifyBenchResult | undefined;
   try {
     // Each run on a freshly started worker and API, so that its memory peak is its own.
     for (const n of phase('end-to-end') ? [...settings.meetings, ...settings.growth] : []) {
@@ -281,6 +283,15 @@ async function main() {
         (s, n) => e2e(s, n, 2 ** 20),
       );
     }
+    // Notifications (bench/notify.ts): with --only=notify, or in a full run.
+    if (only ? phase('notify') : !quick) {
+      progress(`notify: ${meetings} meetings, completed -> delivered`);
+      notify = await runNotify(services, {
+        meetings,
+        concurrency: settings.concurrency,
+        timeoutMs: 10 * 60_000,
+      });
+    }
     // Last: ingestion leaves thousands of open meetings whose first tasks would queue ahead of the above.
     for (const connections of phase('ingestion') ? settings.connections : []) {
       progress(`ingestion: ${connections} connections`);
@@ -296,6 +307,7 @@ async function main() {
     encryption,
     ingestion,
     sustained: sustained(ingestion),
+    notify,
   });
   results.seconds = (Date.now() - started) / 1000;
   printTables(endToEnd, ingestion);
@@ -305,6 +317,10 @@ async function main() {
     );
   if (storm) printStorm(storm);
   if (encryption) printEncryption(encryption);
+  if (notify)
+    console.log(
+      `\nNotifications: ${notify.delivered}/${notify.meetings} delivered (${notify.badSignatures} bad signatures); completed -> delivered p50 ${fixed(notify.completedToDeliveredP50Ms, 0)} ms, p99 ${fixed(notify.completedToDeliveredP99Ms, 0)} ms, max ${fixed(notify.completedToDeliveredMaxMs, 0)} ms`,
+    );
   for (const r of endToEnd) for (const p of r.problems) console.error(`problem: ${p}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });

@@ -14,13 +14,15 @@ import { MEETING_WORKFLOW_TYPE, meetingQuery } from '../contract/workflow';
 import type { MeetingView } from '../domain/view';
 import { MeetingRequestRefusedError } from './errors';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
+import { withDeliveryProgress } from './notification-reads';
 
 const GRPC_INVALID_ARGUMENT = 3;
 
 /**
  * The meeting's view, or undefined when there is no such meeting. A completed workflow answers from its
  * result (the final MeetingView), so it needs no worker; a running one, or one that closed otherwise
- * (terminated, timed out), is queried, which needs a worker on its task queue.
+ * (terminated, timed out), is queried, which needs a worker on its task queue. Its notifications are
+ * merged with their deliveries' progress.
  */
 export async function readMeeting(client: Client, workflowId: string): Promise<MeetingView | undefined> {
   let description;
@@ -32,8 +34,12 @@ export async function readMeeting(client: Client, workflowId: string): Promise<M
   }
   if (description.type !== MEETING_WORKFLOW_TYPE) return undefined;
   const run = client.workflow.getHandle(workflowId, description.runId, { followRuns: false });
-  if (description.status.name === 'COMPLETED') return (await run.result()) as MeetingView;
-  return run.query(meetingQuery);
+  const view =
+    description.status.name === 'COMPLETED'
+      ? ((await run.result()) as MeetingView)
+      : await run.query(meetingQuery);
+  // Notifications: their current progress, from the delivery workflows (client/notification-reads.ts).
+  return await withDeliveryProgress(client, view);
 }
 
 /** The visibility query of a list request: only meeting workflows' latest runs, and the filters (validated enums). */

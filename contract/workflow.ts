@@ -12,10 +12,12 @@ import type { MeetingView } from '../domain/view';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import type { WatchdogSettings } from '../domain/watchdog';
 import type { WebexCollectionSettings } from '../domain/webex/collection';
+import type { NotificationType, NotificationView, NotifyRetrySettings } from '../domain/notify/notification';
 
 export const MEETING_WORKFLOW_TYPE = 'meetingWorkflow';
 export const SEND_BOT_WORKFLOW_TYPE = 'sendBotWorkflow';
 export const WEBEX_AUTO_RECORD_WORKFLOW_TYPE = 'webexAutoRecordWorkflow';
+export const NOTIFICATION_DELIVERY_WORKFLOW_TYPE = 'notificationDeliveryWorkflow';
 
 export interface MeetingWorkflowInput {
   provider: Provider;
@@ -71,6 +73,11 @@ export interface MeetingRunState {
   lingerUntilMs?: number;
   /** How many runs this meeting had before this one. */
   runsBefore: number;
+  /**
+   * The notifications of the meeting's outcome started so far (workflows/notify/meeting-notifier.ts), and
+   * whether a new outcome is still to be announced. Absent: runs before notifications.
+   */
+  notify?: { notifications: NotificationView[]; armed: boolean };
 }
 
 /** The meeting settings a workflow started by this service passes on (the ids come from the provider). */
@@ -101,6 +108,36 @@ export interface WebexAutoRecordResult {
   /** False when the meeting already recorded automatically. */
   changed: boolean;
 }
+
+/**
+ * One delivery of a meeting's outcome to one URL (workflows/notify/delivery.ts): a workflow of its own, so
+ * that it outlives the meeting's workflow and survives restarts. Its id is domain/notify/notification.ts
+ * deliveryWorkflowId; a resend starts it again with the same input.
+ */
+export interface NotificationDeliveryInput {
+  meetingWorkflowId: string;
+  /** Its position in the meeting's `notifications`. */
+  index: number;
+  type: NotificationType;
+  url: string;
+  /** Standard Webhooks `webhook-id`: the same on every attempt and resend. */
+  webhookId: string;
+  /** The body (`{type, timestamp, data: MeetingView}`) in the archive: history holds only this reference. */
+  body: ArchiveRef;
+  retry: NotifyRetrySettings;
+}
+
+/** What a delivery prepared by the worker (activities/notify/prepare.ts) gives the meeting's workflow. */
+export interface PreparedNotification {
+  body: ArchiveRef;
+  urls: string[];
+  retry: NotifyRetrySettings;
+}
+
+/** The memo key under which a delivery workflow keeps its progress (DeliveryProgress) for readers. */
+export const DELIVERY_PROGRESS_MEMO = 'notification';
+/** The memo key under which a delivery keeps its own input: what a resend starts again. */
+export const DELIVERY_INPUT_MEMO = 'delivery';
 
 /**
  * The refreshRecordingUrl Update's result. The one place the contract itself puts a signed URL into

@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { MeetingBaasClientOptions } from '../activities/meetingbaas/client';
+import type { NotifySettings } from '../activities/notify/settings';
+import { DEFAULT_NOTIFY_RETRY, type NotifyRetrySettings } from '../domain/notify/notification';
 import type { WebexClientOptions } from '../activities/webex/client';
 import { createApp } from '../api/app';
 import type { DataConverter } from '@temporalio/common';
@@ -39,6 +41,8 @@ export const WEBEX_TOKEN = 'test-webex-token';
 /** The API's bearer tokens (API_TOKENS), one of each scope. */
 export const READ_TOKEN = 'test-read-token-0123456789';
 export const WRITE_TOKEN = 'test-write-token-0123456789';
+/** NOTIFY_WEBHOOK_SECRET of the stacks that notify (Standard Webhooks key: whsec_ and base64). */
+export const NOTIFY_SECRET = 'whsec_dGVzdC1ub3RpZnktc2lnbmluZy1rZXktMDEyMzQ1Njc4OQ==';
 export const API_TOKENS = [
   { scope: 'read', token: READ_TOKEN },
   { scope: 'write', token: WRITE_TOKEN },
@@ -101,6 +105,7 @@ export async function startWorker(opts: {
   webex?: WebexClientOptions;
   address?: string;
   dataConverter?: DataConverter;
+  notify?: NotifySettings;
 }) {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
@@ -113,6 +118,7 @@ export async function startWorker(opts: {
     meetingBaas: opts.meetingBaas,
     webex: opts.webex,
     dataConverter: opts.dataConverter,
+    notify: opts.notify,
     workflowBundle: testWorkflowBundle(!!opts.dataConverter?.failureConverterPath),
   });
   const running = worker.run();
@@ -168,6 +174,11 @@ export interface StackOptions {
   codecCorsOrigins?: string[];
   /** The task queue (default: a new one): a stack started again on the same queue takes its meetings over. */
   taskQueue?: string;
+  /**
+   * Notifications: the simulator's consumers (simulator/consumer.ts) named here are NOTIFY_WEBHOOK_URLS,
+   * signed with NOTIFY_SECRET, retried as `retry` says over DEFAULT_NOTIFY_RETRY. Unset: none.
+   */
+  notify?: { consumers: string[]; retry?: Partial<NotifyRetrySettings> };
 }
 
 export async function startStack(options: StackOptions = {}) {
@@ -194,6 +205,12 @@ export async function startStack(options: StackOptions = {}) {
     baseUrl: `${sim.url}/webex/v1`,
     accessToken: WEBEX_TOKEN,
     ...options.webexClient,
+  };
+
+  const notify: NotifySettings | undefined = options.notify && {
+    urls: options.notify.consumers.map((name) => `${sim.url}/consumer/${name}`),
+    secret: NOTIFY_SECRET,
+    retry: { ...DEFAULT_NOTIFY_RETRY, ...options.notify.retry },
   };
 
   const connection = Connection.lazy({ address });
@@ -242,7 +259,16 @@ export async function startStack(options: StackOptions = {}) {
   const worker =
     options.worker === false
       ? undefined
-      : await startWorker({ taskQueue, archive, allowedHosts, meetingBaas, webex, address, dataConverter });
+      : await startWorker({
+          taskQueue,
+          archive,
+          allowedHosts,
+          meetingBaas,
+          webex,
+          address,
+          dataConverter,
+          notify,
+        });
 
   return {
     apiUrl,
@@ -260,6 +286,8 @@ export async function startStack(options: StackOptions = {}) {
     allowedHosts,
     meetingBaas,
     webex,
+    /** The worker's notification settings (a test's second worker gets the same). */
+    notify,
     taskQueue,
     client,
     worker,

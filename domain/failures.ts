@@ -86,6 +86,10 @@ export const FAILURE_TYPES = {
   Timeout: transient('timed out'),
   /** Not an activity's type: an error without one (a network error, a crashed attempt). */
   Error: transient('error'),
+  // A service notified of a meeting's outcome (activities/notify/deliver.ts): retried until its window ends.
+  ConsumerRefused: transient('the notified service refused (not 2xx)'),
+  ConsumerUnreachable: transient('the notified service is unreachable'),
+  ConsumerTimeout: transient('the notified service did not answer in time'),
   // The provider says it does not exist.
   NoRecording: final('gone', 'the provider has no recording'),
   NoRecordingUrl: final('gone', 'no recording URL'),
@@ -111,6 +115,7 @@ export const FAILURE_TYPES = {
   // This service is not set up for it.
   ProviderNotConfigured: final('config', 'provider not configured', 503),
   InvalidConfiguration: final('config', 'invalid configuration', 503),
+  NotifyNotConfigured: final('config', 'notifications not configured (NOTIFY_WEBHOOK_SECRET)', 503),
 } as const satisfies Record<string, FailureClass>;
 export type FailureType = keyof typeof FAILURE_TYPES;
 

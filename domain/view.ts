@@ -3,6 +3,7 @@ import { archiveRefSchema } from './archive-ref';
 import { EVENT_SOURCES } from './events';
 import { externalIdSchema, providerSchema } from './ids';
 import { MEETING_STATUSES } from './lifecycle';
+import { NOTIFICATION_STATUSES, NOTIFICATION_TYPES } from './notify/notification';
 
 // The MeetingView of the design: what the `meeting` query and GET /meetings/... return.
 
@@ -74,6 +75,16 @@ export const participantsViewSchema = z.object({
   reason: z.string().optional(),
 });
 
+/** One delivery of the meeting's outcome to one URL (domain/notify/notification.ts NotificationView). */
+export const notificationViewSchema = z.object({
+  type: z.enum(NOTIFICATION_TYPES),
+  url: z.string(),
+  status: z.enum(NOTIFICATION_STATUSES),
+  attempts: z.number().int().nonnegative(),
+  deliveredAt: z.string().optional(),
+  lastError: z.string().optional(),
+});
+
 export const meetingViewSchema = z.object({
   workflowId: z.string(),
   provider: providerSchema,
@@ -93,6 +104,11 @@ export const meetingViewSchema = z.object({
   recording: recordingViewSchema.optional(),
   transcript: transcriptViewSchema.optional(),
   participants: participantsViewSchema.optional(),
+  /**
+   * The meeting's outcome sent to the services that use the meetings (NOTIFY_WEBHOOK_URLS), one entry per
+   * delivery, current when read (client/notification-reads.ts merges each delivery workflow's progress).
+   */
+  notifications: z.array(notificationViewSchema).optional(),
 });
 export type MeetingView = z.infer<typeof meetingViewSchema>;
 export type RecordingView = z.infer<typeof recordingViewSchema>;

@@ -6,6 +6,7 @@ import { HOST_PATTERN_EXAMPLES, parseHostPattern } from '../domain/hosts';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 import { encryptionKeysSchema } from '../contract/encryption-keys';
+import { DEFAULT_NOTIFY_RETRY, type NotifyRetrySettings } from '../domain/notify/notification';
 
 // Every setting of every process, read from the environment (and .env), validated once at start.
 
@@ -90,6 +91,25 @@ const apiTokens = z
       .min(1),
   );
 export type ApiToken = { scope: TokenScope; token: string };
+
+/** `NOTIFY_WEBHOOK_URLS`: comma-separated http(s) URLs the meetings' outcomes are POSTed to. */
+const notifyUrls = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each entry must be an http(s) URL' })).min(1));
+
+/** `NOTIFY_WEBHOOK_SECRET`: a Standard Webhooks key, `whsec_` and the base64 of at least 24 bytes. */
+const notifySecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>')
+  .refine((v) => Buffer.from(v.slice('whsec_'.length), 'base64').length >= 24, {
+    message: 'the key after whsec_ must be at least 24 bytes, base64-encoded (openssl rand -base64 32)',
+  });
 
 const configSchema = z
   .object({
@@ -222,8 +242,25 @@ const configSchema = z
      * duplicate within this window is answered 200 without a signal (api/recent-deliveries.ts). 0: off.
      */
     DELIVERY_DEDUPE_SECONDS: z.coerce.number().int().min(0).default(600),
+    /** Where every meeting's outcome is POSTed (Standard Webhooks); unset: nowhere. */
+    NOTIFY_WEBHOOK_URLS: notifyUrls.optional(),
+    /** The key notifications are signed with; needed with NOTIFY_WEBHOOK_URLS. */
+    NOTIFY_WEBHOOK_SECRET: notifySecret.optional(),
+    /** How long a notification is retried (with backoff) before it is `failed`; fractions allowed. */
+    NOTIFY_RETRY_HOURS: z.coerce
+      .number()
+      .positive()
+      .default(DEFAULT_NOTIFY_RETRY.windowSeconds / 3600),
+    /** How long a notified service has to answer one attempt. */
+    NOTIFY_TIMEOUT_SECONDS: seconds(DEFAULT_NOTIFY_RETRY.attemptTimeoutSeconds),
   })
   .superRefine((config, ctx) => {
+    if (config.NOTIFY_WEBHOOK_URLS && !config.NOTIFY_WEBHOOK_SECRET)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NOTIFY_WEBHOOK_SECRET'],
+        message: 'needed with NOTIFY_WEBHOOK_URLS (notifications are signed)',
+      });
     const oauth = ['WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'WEBEX_REFRESH_TOKEN'] as const;
     const set = oauth.filter((name) => config[name] !== undefined);
     if (set.length > 0 && set.length < oauth.length) {
@@ -237,6 +274,23 @@ const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The notifications of meetings' outcomes, as configured (the worker sends them). */
+export function notifySettings(config: Config): {
+  urls: string[];
+  secret?: string;
+  retry: NotifyRetrySettings;
+} {
+  return {
+    urls: config.NOTIFY_WEBHOOK_URLS ?? [],
+    ...(config.NOTIFY_WEBHOOK_SECRET ? { secret: config.NOTIFY_WEBHOOK_SECRET } : {}),
+    retry: {
+      ...DEFAULT_NOTIFY_RETRY,
+      windowSeconds: Math.round(config.NOTIFY_RETRY_HOURS * 3600),
+      attemptTimeoutSeconds: config.NOTIFY_TIMEOUT_SECONDS,
+    },
+  };
+}
 
 /** The meeting workflows' watchdog deadlines, as configured. */
 export function watchdogSettings(config: Config): WatchdogSettings {

@@ -122,6 +122,14 @@ const SETTINGS = {
     watchdog: { ...BASE.watchdog, finalDataDeadlineSeconds: 5 },
     assetRetry: { attemptsPerRound: 1, firstPauseSeconds: 1, maxPauseSeconds: 1 },
   },
+  // Notifications to the simulator's consumer, retried after half a second.
+  notify: {
+    ...BASE,
+    notify: {
+      consumers: ['recorder'],
+      retry: { firstPauseSeconds: 0.5, maxPauseSeconds: 1, windowSeconds: 30, attemptTimeoutSeconds: 2 },
+    },
+  },
   // Webex assets published after the first collection: looked for each second for 6 s.
   webexLate: {
     ...BASE,
@@ -269,6 +277,17 @@ const SCENARIOS: Record<string, Scenario> = {
       return workflowId;
     },
   },
+  // Completed and notified: the consumer refuses the first attempt, takes the second. The meeting's history
+  // (the notify-outcome patch, the prepare activity, the delivery started) and the delivery's are saved.
+  notified: {
+    on: 'notify',
+    run: async (stack) => {
+      stack.sim.consumer.behave('recorder', { status: 503, times: 1 });
+      const workflowId = await played({ words: 10, recordingBytes: 8192 })(stack);
+      await viewWhen(stack, workflowId, (v) => v.notifications?.[0]?.status === 'delivered');
+      return { workflowId, also: `${workflowId}/notify/0` };
+    },
+  },
   // The recording download answers 503 for two rounds, then works: completed, the recording archived.
   'transient-retry-recovered': { on: 'transient', run: recordingFailing(2) },
   // It answers 503 until the deadline, and there is no transcript: failed no_assets.
@@ -333,7 +352,8 @@ async function main() {
       const stack = await stackFor(on);
       const outcome = await run(stack);
       const workflowId = typeof outcome === 'string' ? outcome : outcome.workflowId;
-      if (typeof outcome !== 'string') await save(stack, `${name}-request`, outcome.also);
+      if (typeof outcome !== 'string')
+        await save(stack, name === 'notified' ? `${name}-delivery` : `${name}-request`, outcome.also);
       await save(stack, name, workflowId);
       if (name === 'continued-as-new') await save(stack, `${name}-first-run`, workflowId, 'first');
       const result: unknown = await stack.client.workflow.getHandle(workflowId).result();

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { NotificationConsumer } from './consumer';
 import { Faults } from './faults';
 import { MeetingBaasSim } from './meetingbaas/routes';
 import { MeetingBaasV2Sim } from './meetingbaas/v2';
@@ -28,6 +29,8 @@ export class Simulator {
   readonly webex: WebexSim;
   /** Faults on demand and the request log (see faults.ts). */
   readonly faults = new Faults();
+  /** A service notified of meetings' outcomes: POST /consumer/<name> (see consumer.ts). */
+  readonly consumer = new NotificationConsumer();
   private server: Server | undefined;
   private readonly app = express();
 
@@ -51,6 +54,8 @@ export class Simulator {
     });
     this.app.disable('x-powered-by');
     this.app.use(this.faults.middleware());
+    // Before the JSON parser: the consumer keeps the raw body, as it was signed.
+    this.app.use(this.consumer.routes());
     this.app.use(express.json({ limit: '1mb' }));
     this.app.use(this.faults.routes());
     // Before the v1 routes: it answers `play` with {"version": "v2"} and passes any other play on.

@@ -1,7 +1,7 @@
 // The worker process: runs meeting workflows and their activities on the `meetings` task queue.
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { archiveFromConfig } from '../platform/archive';
-import { loadConfigOrExit } from '../platform/config';
+import { loadConfigOrExit, notifySettings } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import {
   connectWithRetry,
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     archive,
     allowedHosts: config.DOWNLOAD_ALLOWED_HOSTS,
+    notify: notifySettings(config),
     meetingBaas: {
       baseUrl: config.MEETINGBAAS_API_URL,
       apiKey: config.MEETINGBAAS_API_KEY,

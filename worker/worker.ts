@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createActivities } from '../activities';
 import { MeetingBaasClient, type MeetingBaasClientOptions } from '../activities/meetingbaas/client';
 import { WebexClient, type WebexClientOptions } from '../activities/webex/client';
+import type { NotifySettings } from '../activities/notify/settings';
 import type { Archive } from '../platform/archive';
 
 const DEFAULT_WEBEX_API_URL = 'https://webexapis.com/v1';
@@ -88,6 +89,8 @@ export interface MeetingWorkerOptions {
   shutdownGraceMs?: number;
   /** Encrypted payloads (contract/data-converter.ts); unset: plain. */
   dataConverter?: DataConverter;
+  /** Notifications of meetings' outcomes (NOTIFY_*); unset: none sent. */
+  notify?: NotifySettings;
 }
 
 /**
@@ -128,6 +131,7 @@ export async function createMeetingWorker(options: MeetingWorkerOptions): Promis
       allowedHosts: options.allowedHosts,
       meetingBaas: new MeetingBaasClient(options.meetingBaas),
       webex: new WebexClient(options.webex ?? { baseUrl: DEFAULT_WEBEX_API_URL }),
+      notify: options.notify,
     }),
   });
 }

@@ -71,3 +71,13 @@ export const PROVIDER_SETTING: ActivityOptions = {
   scheduleToCloseTimeout: '1 hour',
   retry: BACK_OFF,
 };
+
+/**
+ * A meeting's outcome written to the archive for its notifications (activities/notify/prepare.ts): the
+ * meeting waits for it before it may close, so give up after ten minutes (the view then says so).
+ */
+export const NOTIFICATION_PREPARING: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: BACK_OFF,
+};

@@ -25,6 +25,7 @@ import type { MeetingCollector, MeetingRunContext } from './collector';
 import { COLLECTORS } from './collectors';
 import { reasonOf } from './failure';
 import { HandoverGate } from './handover-gate';
+import { MeetingNotifier } from './notify/meeting-notifier';
 import { LATE_COLLECTION_PATCH } from './patches';
 import { RUN_BUDGET } from './run-budget';
 import { currentDetails } from './ui';
@@ -59,6 +60,8 @@ export class MeetingRun implements MeetingRunContext {
   private detailsStale = true;
   private duplicates?: { count: number; code: string; dedupeKey: string };
   private readonly handover: HandoverGate;
+  /** Announces the meeting's outcome to NOTIFY_WEBHOOK_URLS (behind NOTIFY_PATCH). */
+  private readonly notifier: MeetingNotifier;
 
   constructor(readonly input: MeetingWorkflowInput) {
     // The meeting's newer rules (domain/meeting.ts MEETING_RULES) are patches: asked only where they decide
@@ -90,6 +93,7 @@ export class MeetingRun implements MeetingRunContext {
       () => this.meeting.status !== 'collecting',
     );
     this.collector = COLLECTORS[input.provider](this, carried);
+    this.notifier = new MeetingNotifier(this, carried?.notify, input.resumeFrom);
     void this.publishDetailsOncePerActivation();
     this.setHandlers();
   }
@@ -113,8 +117,9 @@ export class MeetingRun implements MeetingRunContext {
       );
       if (handedOver) return await this.handOver();
     }
+    await this.notifier.settled();
     await wf.condition(wf.allHandlersFinished);
-    return this.meeting.view;
+    return this.notifier.withNotifications(this.meeting.view);
   }
 
   // --- MeetingRunContext -------------------------------------------------------------------------------
@@ -170,7 +175,7 @@ export class MeetingRun implements MeetingRunContext {
   // --- Handlers ----------------------------------------------------------------------------------------
 
   private setHandlers(): void {
-    wf.setHandler(meetingQuery, () => this.meeting.view);
+    wf.setHandler(meetingQuery, () => this.notifier.withNotifications(this.meeting.view));
     wf.setHandler(providerEventSignal, (event) => {
       this.signalsThisRun++;
       this.apply(event);
@@ -289,6 +294,7 @@ export class MeetingRun implements MeetingRunContext {
 
   /** Continues as new with everything this run kept; signals arriving meanwhile go to the new run. */
   private async handOver(): Promise<never> {
+    await this.notifier.settled();
     await wf.condition(wf.allHandlersFinished);
     const state: MeetingRunState = {
       meeting: this.meeting.snapshot(),
@@ -298,6 +304,7 @@ export class MeetingRun implements MeetingRunContext {
       ...(this.watchdog ? { watchdog: this.watchdog } : {}),
       ...(this.lingerUntilMs !== undefined ? { lingerUntilMs: this.lingerUntilMs } : {}),
       runsBefore: (this.carried?.runsBefore ?? 0) + 1,
+      ...this.notifier.carried(),
     };
     // A resumed run's view is in the snapshot now.
     const settings = { ...this.input };

@@ -16,3 +16,6 @@ export const TRANSIENT_PATCH = 'transient-not-verdict';
 // Histories recorded before a Webex list call that failed for a transient reason (its own retries spent)
 // was one more empty look instead of the asset's verdict.
 export const WEBEX_LIST_RETRY_PATCH = 'webex-list-transient';
+// Histories recorded before a meeting's outcome was notified to NOTIFY_WEBHOOK_URLS (workflows/notify/): no
+// notification activity, no delivery workflows.
+export const NOTIFY_PATCH = 'notify-outcome';

@@ -78,6 +78,9 @@ const DEFAULT_ANSWERS: { [K in ActivityName]: Answer<K> } = {
     count: 3,
   }),
   enableWebexAutoRecord: () => ({ changed: true }),
+  // No NOTIFY_WEBHOOK_URLS unless a test scripts them (under NO_MEETING: these inputs name no meeting).
+  prepareNotification: () => undefined,
+  deliverNotification: () => ({ status: 200 }),
 };
 
 /** Where the calls about no meeting are scripted and recorded (sending a bot: its id is the answer). */
