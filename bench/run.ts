@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { finishArchiveOnly, printArchiveBench, runArchiveBench } from './archive';
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
 import { load } from './load';
 import { runStorm, type StormResult } from './storm';
@@ -25,7 +26,7 @@ const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const numberOption = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const quick = flag('quick');
-// --only=storm,ingestion: just those phases (end-to-end, memory, open, storm, ingestion).
+// --only=storm,ingestion: just those phases (archive, end-to-end, memory, open, storm, ingestion).
 const only = option('only')?.split(',');
 const phase = (name: string) => !only || only.includes(name);
 const growth = flag('growth') ? [100, 500, 1000] : [];
@@ -45,6 +46,12 @@ const settings = {
   openMeetings: numberOption('open', quick ? 200 : 1000),
   // A retry storm on one meeting against as many webhooks to distinct meetings (10,000+ in the full run).
   storm: { deliveries: numberOption('storm', quick ? 2400 : 10_500), connections: 10 },
+  // A recording archived into each store against the raw baseline (bench/archive.ts).
+  archive: {
+    sizes: (option('archive-mb') ?? (quick ? '16' : '5,1024')).split(',').map((m) => Number(m) * 2 ** 20),
+    runs: numberOption('archive-runs', quick ? 1 : 3),
+    stores: (option('archive-stores') ?? 'directory,s3').split(',') as ('directory' | 's3')[],
+  },
 };
 
 /** A load run with the CPU milliseconds per request each service process spent on it. */
@@ -217,6 +224,9 @@ const progress = (what: string) => console.error(`[bench ${new Date().toISOStrin
 
 async function main() {
   const started = Date.now();
+  // The archive phase needs none of the services below: it runs first, on its own.
+  const archive = phase('archive') ? await runArchiveBench(settings.archive, progress) : undefined;
+  if (archive && only?.every((p) => p === 'archive')) return finishArchiveOnly(archive, started);
   // --profile: V8 CPU profiles of the worker and the API (open them in Chrome DevTools or speedscope).
   const profileDir = flag('profile')
     ? path.join(__dirname, 'results', `profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`)
@@ -270,7 +280,14 @@ async function main() {
   } finally {
     await services.stop();
   }
-  Object.assign(results, { endToEnd, openMeetings: open, storm, ingestion, sustained: sustained(ingestion) });
+  Object.assign(results, {
+    archive,
+    endToEnd,
+    openMeetings: open,
+    storm,
+    ingestion,
+    sustained: sustained(ingestion),
+  });
   results.seconds = (Date.now() - started) / 1000;
   printTables(endToEnd, ingestion);
   if (open)
@@ -278,6 +295,7 @@ async function main() {
       `\nOpen meetings: ${open.open} open (all cached by the worker); worker RSS ${mb(open.workerRssBefore)} -> ${mb(open.workerRssAfter)}, ${fixed(open.perMeeting / 1024, 0)} KB per open meeting`,
     );
   if (storm) printStorm(storm);
+  if (archive) printArchiveBench(archive);
   for (const r of endToEnd) for (const p of r.problems) console.error(`problem: ${p}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -287,6 +305,10 @@ async function main() {
   console.log(`\n${quick ? 'quick ' : ''}run in ${fixed(results.seconds as number, 0)} s; results: ${file}`);
   if (endToEnd.some((r) => r.lost || r.stuck || r.wrongArchive)) {
     console.error('FAILED: a meeting was lost, stuck or wrongly archived');
+    process.exit(1);
+  }
+  if (archive?.problems.length) {
+    console.error(`FAILED: the archive phase: ${archive.problems.join('; ')}`);
     process.exit(1);
   }
   if (storm && (storm.errors || storm.outcome !== 'completed')) {

@@ -67,6 +67,16 @@ export function seaweedFsClientConfig(endpoint: string): S3ClientConfig {
   };
 }
 
+/** The AWS SDK's own environment variables for a process that talks to a SeaweedFS started here. */
+export function seaweedFsEnvironment(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+  };
+}
+
 export async function startSeaweedFs(): Promise<SeaweedFs> {
   const weed = findWeed();
   if (!weed) throw new Error(`No SeaweedFS (weed).${HOW_TO_FIX}`);
