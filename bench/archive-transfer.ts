@@ -2,6 +2,7 @@
 // its own: `<mode> <url> <target>` downloads `url` with undici's fetch (the HTTP client of the worker's
 // downloads) and stores it, then prints one JSON line {ms, bytes, sha256?, peakRss}.
 //   raw-file   fetch straight into the file `target`
+//   raw-file-sha256, raw-file-fsync: the same with one of the archive's two extra costs (--archive-diagnose)
 //   directory  the worker's own download activity (downloadToArchive) into a FileArchive at `target`
 //   raw-s3     fetch straight into the SDK's Upload (lib-storage) to `target` = s3://<bucket>/<key>
 //   s3         the worker's own download activity into an S3Archive at `target` = s3://<bucket>/<prefix>
@@ -9,8 +10,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fetch } from 'undici';
@@ -18,7 +20,7 @@ import { downloadToArchive } from '../activities/recording';
 import type { ArchiveRef } from '../domain/archive-ref';
 import { FileArchive, S3Archive, s3ClientConfigFromEnvironment, type Archive } from '../platform/archive';
 
-export type TransferMode = 'raw-file' | 'directory' | 'raw-s3' | 's3';
+export type TransferMode = 'raw-file' | 'raw-file-sha256' | 'raw-file-fsync' | 'directory' | 'raw-s3' | 's3';
 
 export interface TransferResult {
   ms: number;
@@ -62,6 +64,21 @@ async function transfer(mode: TransferMode, url: string, target: string) {
   switch (mode) {
     case 'raw-file': {
       await pipeline(await fetchBody(url), fs.createWriteStream(target));
+      return { bytes: fs.statSync(target).size };
+    }
+    case 'raw-file-sha256': {
+      const hash = createHash('sha256');
+      const hashing = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      await pipeline(await fetchBody(url), hashing, fs.createWriteStream(target));
+      return { bytes: fs.statSync(target).size, sha256: hash.digest('hex') };
+    }
+    case 'raw-file-fsync': {
+      await pipeline(await fetchBody(url), fs.createWriteStream(target, { flush: true }));
       return { bytes: fs.statSync(target).size };
     }
     case 'raw-s3': {

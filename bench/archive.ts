@@ -30,6 +30,8 @@ export interface ArchiveBenchSettings {
   /** Raw and archive transfers of each size and store, alternating. */
   runs: number;
   stores: Store[];
+  /** Directory only: also the raw download with the sha256, and with the fsync, that the archive adds. */
+  diagnose?: boolean;
 }
 
 type Store = 'directory' | 's3';
@@ -39,6 +41,9 @@ export interface StoreSizeResult {
   bytes: number;
   raw: TransferResult[];
   archive: TransferResult[];
+  /** With `diagnose`: the raw download plus one of the archive's costs, median MB/s. */
+  rawWithSha256MBps?: number;
+  rawWithFsyncMBps?: number;
   /** Median MB/s (MiB) of the runs. */
   rawMBps: number;
   archiveMBps: number;
@@ -129,6 +134,8 @@ export async function runArchiveBench(
         const expected = content.sha256(bytes);
         const raw: TransferResult[] = [];
         const archive: TransferResult[] = [];
+        const withSha256: TransferResult[] = [];
+        const withFsync: TransferResult[] = [];
         for (let i = 0; i < settings.runs; i++) {
           if (store === 'directory') {
             const file = path.join(dir, `raw-${i}.mp4`);
@@ -137,6 +144,12 @@ export async function runArchiveBench(
             const root = path.join(dir, `archive-${i}`);
             archive.push(await runTransfer('directory', url, root, env));
             fs.rmSync(root, { recursive: true, force: true });
+            if (settings.diagnose) {
+              withSha256.push(await runTransfer('raw-file-sha256', url, file, env));
+              fs.rmSync(file, { force: true });
+              withFsync.push(await runTransfer('raw-file-fsync', url, file, env));
+              fs.rmSync(file, { force: true });
+            }
           } else {
             const key = `run-${i}.mp4`;
             raw.push(await runTransfer('raw-s3', url, `s3://${RAW_BUCKET}/${key}`, env));
@@ -161,6 +174,12 @@ export async function runArchiveBench(
           rawMBps,
           archiveMBps,
           ratio: archiveMBps / rawMBps,
+          ...(withSha256.length
+            ? {
+                rawWithSha256MBps: median(withSha256.map(mbPerSecond)),
+                rawWithFsyncMBps: median(withFsync.map(mbPerSecond)),
+              }
+            : {}),
           archivePeakRss: Math.max(...archive.map((r) => r.peakRss)),
         });
       }
@@ -173,7 +192,7 @@ export async function runArchiveBench(
   const rssGrowth: ArchiveBenchResult['rssGrowth'] = {};
   const smallest = Math.min(...settings.sizes);
   const largest = Math.max(...settings.sizes);
-  for (const store of ['directory', 's3'] as const) {
+  for (const store of settings.stores) {
     const at = (bytes: number) => results.find((r) => r.store === store && r.bytes === bytes)?.archivePeakRss;
     if (smallest !== largest) rssGrowth[store] = at(largest)! - at(smallest)!;
   }
@@ -191,6 +210,10 @@ export function printArchiveBench(r: ArchiveBenchResult): void {
   for (const s of r.results)
     console.log(
       `| ${s.store} | ${mb(s.bytes)} | ${fixed(s.rawMBps)} | ${fixed(s.archiveMBps)} | ${fixed(s.ratio, 2)} | ≥ ${s.store === 'directory' ? '0.9' : '0.8'} | ${mb(s.archivePeakRss)} |`,
+    );
+  for (const s of r.results.filter((x) => x.rawWithSha256MBps !== undefined))
+    console.log(
+      `${s.store} ${mb(s.bytes)}, where the time goes (median MB/s): raw ${fixed(s.rawMBps)}, raw + sha256 ${fixed(s.rawWithSha256MBps!)}, raw + fsync ${fixed(s.rawWithFsyncMBps!)}, archive ${fixed(s.archiveMBps)}`,
     );
   for (const [store, growth] of Object.entries(r.rssGrowth))
     console.log(

@@ -51,6 +51,7 @@ const settings = {
     sizes: (option('archive-mb') ?? (quick ? '16' : '5,1024')).split(',').map((m) => Number(m) * 2 ** 20),
     runs: numberOption('archive-runs', quick ? 1 : 3),
     stores: (option('archive-stores') ?? 'directory,s3').split(',') as ('directory' | 's3')[],
+    diagnose: flag('archive-diagnose'),
   },
 };
 
