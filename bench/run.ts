@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { finishArchiveOnly, printArchiveBench, runArchiveBench } from './archive';
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
 import { printEncryption, runEncryptionComparison, type EncryptionResult } from './encryption';
 import { load } from './load';
@@ -28,8 +29,8 @@ const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const numberOption = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const quick = flag('quick');
-// --only=storm,ingestion: just those phases (end-to-end, memory, open, storm, ingestion; encryption runs only
-// when named: --only=encryption).
+// --only=storm,ingestion: just those phases (archive, end-to-end, memory, open, storm, ingestion; encryption
+// runs only when named: --only=encryption).
 const only = option('only')?.split(',');
 const phase = (name: string) => !only || only.includes(name);
 const growth = flag('growth') ? [100, 500, 1000] : [];
@@ -54,6 +55,13 @@ const settings = {
   encryption: {
     rounds: numberOption('rounds', quick ? 1 : 3),
     meetings: numberOption('encryption-n', quick ? 20 : 100),
+  },
+  // A recording archived into each store against the raw baseline (bench/archive.ts).
+  archive: {
+    sizes: (option('archive-mb') ?? (quick ? '16' : '5,1024')).split(',').map((m) => Number(m) * 2 ** 20),
+    runs: numberOption('archive-runs', quick ? 1 : 3),
+    stores: (option('archive-stores') ?? 'directory,s3').split(',') as ('directory' | 's3')[],
+    diagnose: flag('archive-diagnose'),
   },
 };
 
@@ -228,6 +236,9 @@ const progress = (what: string) => console.error(`[bench ${new Date().toISOStrin
 
 async function main() {
   const started = Date.now();
+  // The archive phase needs none of the services below: it runs first, on its own.
+  const archive = phase('archive') ? await runArchiveBench(settings.archive, progress) : undefined;
+  if (archive && only?.every((p) => p === 'archive')) return finishArchiveOnly(archive, started);
   // --profile: V8 CPU profiles of the worker and the API (open them in Chrome DevTools or speedscope).
   const profileDir = flag('profile')
     ? path.join(__dirname, 'results', `profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`)
@@ -301,6 +312,7 @@ async function main() {
     await services.stop();
   }
   Object.assign(results, {
+    archive,
     endToEnd,
     openMeetings: open,
     storm,
@@ -321,6 +333,7 @@ async function main() {
     console.log(
       `\nNotifications: ${notify.delivered}/${notify.meetings} delivered (${notify.badSignatures} bad signatures); completed -> delivered p50 ${fixed(notify.completedToDeliveredP50Ms, 0)} ms, p99 ${fixed(notify.completedToDeliveredP99Ms, 0)} ms, max ${fixed(notify.completedToDeliveredMaxMs, 0)} ms`,
     );
+  if (archive) printArchiveBench(archive);
   for (const r of endToEnd) for (const p of r.problems) console.error(`problem: ${p}`);
   const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -330,6 +343,10 @@ async function main() {
   console.log(`\n${quick ? 'quick ' : ''}run in ${fixed(results.seconds as number, 0)} s; results: ${file}`);
   if (endToEnd.some((r) => r.lost || r.stuck || r.wrongArchive)) {
     console.error('FAILED: a meeting was lost, stuck or wrongly archived');
+    process.exit(1);
+  }
+  if (archive?.problems.length) {
+    console.error(`FAILED: the archive phase: ${archive.problems.join('; ')}`);
     process.exit(1);
   }
   if (storm && (storm.errors || storm.outcome !== 'completed')) {

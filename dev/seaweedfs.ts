@@ -57,6 +57,26 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** A client configuration for a SeaweedFS started here: path-style, the credentials it was started with. */
+export function seaweedFsClientConfig(endpoint: string): S3ClientConfig {
+  return {
+    endpoint,
+    region: REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
+  };
+}
+
+/** The AWS SDK's own environment variables for a process that talks to a SeaweedFS started here. */
+export function seaweedFsEnvironment(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+  };
+}
+
 export async function startSeaweedFs(): Promise<SeaweedFs> {
   const weed = findWeed();
   if (!weed) throw new Error(`No SeaweedFS (weed).${HOW_TO_FIX}`);
@@ -109,12 +129,7 @@ export async function startSeaweedFs(): Promise<SeaweedFs> {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const clientConfig: S3ClientConfig = {
-    endpoint,
-    region: REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
-  };
+  const clientConfig = seaweedFsClientConfig(endpoint);
   const client = new S3Client(clientConfig);
   return {
     endpoint,

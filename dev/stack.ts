@@ -24,12 +24,13 @@ import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
-import { FileArchive, type Archive } from '../platform/archive';
+import type { Archive } from '../platform/archive';
 import type { ApiToken } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { temporalLogger } from '../platform/temporal';
 import { Simulator } from '../simulator/server';
 import { createMeetingWorker } from '../worker/worker';
+import { defaultTestArchive } from './test-archive';
 
 export const API_KEY = 'test-meetingbaas-key';
 /** Svix secret of the v2 webhooks, shared by the API and the simulator. */
@@ -159,7 +160,8 @@ export interface StackOptions {
   assetRetry?: AssetRetrySettings;
   /**
    * The archive of the API and the worker: one (an S3Archive), or made for the stack's temporary directory
-   * (tests inject write failures). Default: a FileArchive of that directory.
+   * (tests inject write failures). Default: a FileArchive of that directory, or with TEST_ARCHIVE=s3 an
+   * S3Archive on the run's S3 server under a prefix of the stack's own (dev/test-archive.ts).
    */
   archive?: Archive | ((dir: string) => Archive);
   /** The API's logger, which also gets the worker's lines (SDK, workflows, activities) while the stack runs. */
@@ -185,10 +187,11 @@ export async function startStack(options: StackOptions = {}) {
   const address = options.address ?? temporalAddress();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
+  const fallback = options.archive ? undefined : defaultTestArchive(archiveDir);
   const archive =
     typeof options.archive === 'function'
       ? options.archive(archiveDir)
-      : (options.archive ?? new FileArchive(archiveDir));
+      : (options.archive ?? fallback!.archive);
   const sim = await new Simulator({
     meetingBaasApiKey: API_KEY,
     meetingBaasWebhookSecret: WEBHOOK_SECRET,
@@ -298,6 +301,7 @@ export async function startStack(options: StackOptions = {}) {
       await new Promise((r) => server.close(r));
       await sim.stop();
       await connection.close();
+      fallback?.close();
       fs.rmSync(archiveDir, { recursive: true, force: true });
     },
   };

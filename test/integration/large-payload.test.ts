@@ -1,7 +1,5 @@
 // Any payload size: a `complete` of several megabytes (a multi-hour meeting's transcript) is claim-checked
 // into the archive, so the workflow's history holds a reference and stays small.
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { normalizedTranscriptSchema } from '../../domain/transcript';
 import type { MeetingView } from '../../domain/view';
 import { eventually, postJson, startStack, type Stack } from '../helpers/stack';
@@ -32,7 +30,7 @@ test('a 5 MB complete ends completed with a history under 200 KB', async () => {
   );
   expect(done.transcript).toMatchObject({ status: 'archived' });
   const transcript = normalizedTranscriptSchema.parse(
-    JSON.parse(fs.readFileSync(fileURLToPath(done.transcript!.archive!.uri), 'utf8')),
+    JSON.parse((await stack.archive.read(done.transcript!.archive!)).toString()),
   );
   expect(transcript.utterances.flatMap((u) => u.words ?? [])).toHaveLength(110_000);
 

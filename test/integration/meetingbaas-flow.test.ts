@@ -1,11 +1,11 @@
 // A Meeting BaaS v1 meeting end to end: simulator -> API -> Temporal -> worker -> archive -> query.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MeetingStatusKey } from '../../contract/search-attributes';
 import { meetingQuery } from '../../contract/workflow';
 import { normalizedTranscriptSchema } from '../../domain/transcript';
 import { meetingViewSchema, type MeetingView } from '../../domain/view';
+import { testArchiveKind } from '../../dev/test-archive';
+import { archivedNames } from '../helpers/archive';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -49,7 +49,11 @@ test('the seed status sequence then complete: completed, recording and transcrip
   // The archived recording is byte for byte the file the provider served.
   const rec = done.recording!;
   expect(rec.status).toBe('archived');
-  const file = fs.readFileSync(fileURLToPath(rec.archive!.uri));
+  // In the store this run archives to (the jest project, or TEST_ARCHIVE).
+  expect(rec.archive!.uri).toMatch(
+    testArchiveKind() === 's3' ? /^s3:\/\/test-stacks\/stacks\// : /^file:\/\//,
+  );
+  const file = await stack.archive.read(rec.archive!);
   expect(file.length).toBe(meeting.recordingBytes);
   expect(createHash('sha256').update(file).digest('hex')).toBe(meeting.sha256);
   expect(rec.archive!.sha256).toBe(meeting.sha256);
@@ -60,7 +64,7 @@ test('the seed status sequence then complete: completed, recording and transcrip
   expect(tr.status).toBe('archived');
   expect(tr.speakers).toEqual(['Alice', 'Bob']);
   const transcript = normalizedTranscriptSchema.parse(
-    JSON.parse(fs.readFileSync(fileURLToPath(tr.archive!.uri), 'utf8')),
+    JSON.parse((await stack.archive.read(tr.archive!)).toString()),
   );
   expect(transcript.utterances).toHaveLength(tr.utterances!);
   expect(transcript.utterances.flatMap((u) => u.words ?? [])).toHaveLength(120);
@@ -91,7 +95,7 @@ test('failed: status failed with the provider error code, nothing collected', as
   expect(done.error).toEqual({ code: 'BotNotAccepted', message: expect.stringContaining('refused') });
   expect(done.endReason).toBe('bot_rejected');
   expect(done.recording).toBeUndefined();
-  expect(fs.existsSync(`${stack.archiveDir}/meetingbaas/${meeting.botId}`)).toBe(false);
+  expect(await archivedNames(stack.archive, `meetingbaas/${meeting.botId}`)).toEqual([]);
 });
 
 test('every webhook delivered twice: each recorded once, one archive', async () => {
@@ -112,12 +116,12 @@ test('every webhook delivered twice: each recorded once, one archive', async () 
     'call_ended',
     'complete',
   ]);
-  expect(fs.readdirSync(`${stack.archiveDir}/meetingbaas/${meeting.botId}`).sort()).toEqual([
+  expect(await archivedNames(stack.archive, `meetingbaas/${meeting.botId}`)).toEqual([
     'recording.mp4',
     'transcript.json',
   ]);
   // The complete body was delivered twice and is stored once (content-addressed claim check).
-  expect(fs.readdirSync(`${stack.archiveDir}/inbox/meetingbaas/${meeting.botId}`)).toHaveLength(1);
+  expect(await archivedNames(stack.archive, `inbox/meetingbaas/${meeting.botId}`)).toHaveLength(1);
 });
 
 test('out of order: the final event first, statuses after, still completed; stale statuses recorded, not applied', async () => {

@@ -7,7 +7,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MeetingBaasClient } from '../../activities/meetingbaas/client';
 import {
@@ -25,6 +24,7 @@ import {
   v2FailedWebhook,
   v2StatusWebhooks,
 } from '../../simulator/meetingbaas/v2-bodies';
+import { archivedNames } from '../helpers/archive';
 import { API_KEY, eventually, postJson, startStack, type Stack } from '../helpers/stack';
 
 const OPENAPI = path.resolve(__dirname, '../fixtures/reference/meetingbaas-openapi-v2.schemas.json');
@@ -79,7 +79,7 @@ describe('a v2 meeting through signed webhooks', () => {
     const rec = done.recording!;
     expect(rec.status).toBe('archived');
     expect(rec.archive!.sha256).toBe(meeting.sha256);
-    const file = fs.readFileSync(fileURLToPath(rec.archive!.uri));
+    const file = await stack.archive.read(rec.archive!);
     expect(createHash('sha256').update(file).digest('hex')).toBe(meeting.sha256);
     // v2 artifact URLs live 4 hours.
     expect(Date.parse(rec.sourceUrlExpiresAt!) - Date.now()).toBeGreaterThan(3.9 * HOUR);
@@ -88,7 +88,7 @@ describe('a v2 meeting through signed webhooks', () => {
     expect(tr.status).toBe('archived');
     expect(tr.speakers).toEqual(['Alice', 'Bob']);
     const transcript = normalizedTranscriptSchema.parse(
-      JSON.parse(fs.readFileSync(fileURLToPath(tr.archive!.uri), 'utf8')),
+      JSON.parse((await stack.archive.read(tr.archive!)).toString()),
     );
     expect(transcript.utterances).toHaveLength(tr.utterances!);
     expect(transcript.utterances.flatMap((u) => u.words ?? [])).toHaveLength(90);
@@ -104,7 +104,7 @@ describe('a v2 meeting through signed webhooks', () => {
     const done = await viewWhen(meeting.botId, (v) => v.status === 'completed');
     expect(done.history).toHaveLength(10);
     expect(new Set(done.history.map((h) => h.code)).size).toBe(10);
-    expect(fs.readdirSync(`${stack.archiveDir}/inbox/meetingbaas/${meeting.botId}`)).toHaveLength(1);
+    expect(await archivedNames(stack.archive, `inbox/meetingbaas/${meeting.botId}`)).toHaveLength(1);
   });
 
   test('the same event in two Svix messages (two svix-ids) is two deliveries', async () => {
@@ -133,7 +133,7 @@ describe('a v2 meeting through signed webhooks', () => {
       'bot.failed',
     ]);
     expect(done.recording).toBeUndefined();
-    expect(fs.existsSync(`${stack.archiveDir}/meetingbaas/${meeting.botId}`)).toBe(false);
+    expect(await archivedNames(stack.archive, `meetingbaas/${meeting.botId}`)).toEqual([]);
   });
 
   test('bot.failed alone: failed with the provider error code', async () => {
@@ -315,7 +315,7 @@ describe('the transcript activity on a v2 bot.completed', () => {
     const result = await run(meeting.botId, stack.allowedHosts);
     expect(result.speakers).toEqual(['Ann', 'Ben', 'Cid']);
     const transcript = normalizedTranscriptSchema.parse(
-      JSON.parse(fs.readFileSync(fileURLToPath(result.archive.uri), 'utf8')),
+      JSON.parse((await stack.archive.read(result.archive)).toString()),
     );
     expect(transcript.utterances.flatMap((u) => u.words ?? [])).toHaveLength(33);
   });

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sparkSignature } from '../../api/webex/spark-signature';
+import { directoryArchive } from '../../dev/test-archive';
 import { freePort } from '../helpers/dev-server';
 import {
   API_KEY,
@@ -79,7 +80,8 @@ const webexNotification = (resource: string, event: string, id: string) => ({
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // Directory-only: the worker process gets ARCHIVE_DIR (the API's claim checks must be where it reads).
+  stack = await startStack({ worker: false, archive: directoryArchive });
 });
 afterAll(async () => {
   await stack?.stop();

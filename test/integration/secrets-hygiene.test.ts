@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { directoryArchive } from '../../dev/test-archive';
 import type { MeetingView } from '../../domain/view';
 import { createLogger } from '../../platform/logger';
 import { webexWebhookBody } from '../../simulator/webex/webhooks';
@@ -47,6 +48,8 @@ const log = createLogger('secrets-hygiene', { LOG_LEVEL: 'trace', LOG_FORMAT: 'j
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
+    // Directory-only: the test reads every stored webhook body and bot request from the directory.
+    archive: directoryArchive,
     log,
     // Open after the end, so that the Update and the UI's details can still be asked for.
     lingerSeconds: 120,

@@ -9,6 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { MeetingView } from '../../domain/view';
+import { directoryArchive } from '../../dev/test-archive';
 import { freePort } from '../helpers/dev-server';
 import { API_KEY, eventually, startStack, startWorker, temporalAddress, type Stack } from '../helpers/stack';
 
@@ -18,7 +19,8 @@ const running = new Set<ChildProcess>();
 const tmpDirs: string[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // Directory-only: its worker processes get ARCHIVE_DIR, and the test reads the files they leave.
+  stack = await startStack({ worker: false, archive: directoryArchive });
 });
 afterAll(async () => {
   for (const proc of running) proc.kill('SIGKILL');

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { directoryArchive } from '../../dev/test-archive';
 import type { MeetingView } from '../../domain/view';
 import { eventually, startStack, startWorker, temporalAddress, type Stack } from '../helpers/stack';
 
@@ -13,7 +14,8 @@ let child: ChildProcess | undefined;
 let second: Awaited<ReturnType<typeof startWorker>> | undefined;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // Directory-only: the worker process gets ARCHIVE_DIR, and the test looks for partial files it left.
+  stack = await startStack({ worker: false, archive: directoryArchive });
 });
 afterAll(async () => {
   child?.kill('SIGKILL');
