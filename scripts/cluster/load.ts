@@ -36,7 +36,7 @@ export interface MeetingRecord {
   completeSentAt?: number;
   completedAt?: number;
   /** Deliveries that needed more than one attempt, and what the failed attempts got. */
-  retried: Array<{ event: string; attempts: number; failures: string[] }>;
+  retried: Array<{ event: string; attempts: number; failures: string[]; answer: number | 'gave_up' }>;
   /** Set when a webhook was never accepted. */
   undelivered?: string;
   view?: MeetingView;
@@ -114,8 +114,15 @@ export async function runLoad(o: LoadOptions, progress: LoadProgress): Promise<v
       const url = `${o.apiUrls()[api]}/webhooks/meetingbaas`;
       const delivery = await deliverWebhook(url, body, { apiKey: o.apiKey, retryWindowMs: o.retryWindowMs });
       if (delivery.attempts > 1)
-        record.retried.push({ event: body.event, attempts: delivery.attempts, failures: delivery.failures });
-      if (delivery.status !== 200) {
+        record.retried.push({
+          event: body.event,
+          attempts: delivery.attempts,
+          failures: delivery.failures,
+          answer: delivery.status,
+        });
+      // Any 2xx is accepted, as a provider sees it: a redelivery of a `complete` whose earlier attempt got
+      // through (its answer lost to a kill) after the meeting closed is answered 202, nothing to do.
+      if (delivery.status === 'gave_up' || delivery.status < 200 || delivery.status >= 300) {
         record.undelivered = `${body.event}: ${delivery.status} after ${delivery.attempts} attempts`;
         return;
       }

@@ -27,6 +27,8 @@ export interface Summary {
   /** Webhook deliveries that needed retries (the provider's), and what their failed attempts got. */
   retriedDeliveries: number;
   retryFailures: Record<string, number>;
+  /** What the retried deliveries were answered in the end (202: the meeting had closed meanwhile). */
+  retriedAnswers: Record<string, number>;
   listing: Verdict['listing'];
   problems: string[];
 }
@@ -42,8 +44,11 @@ export function summarize(
   const seconds = (lastDone - run.started) / 1000;
   const latencies = done.map((r) => r.completedAt! - r.completeSentAt!);
   const retryFailures: Record<string, number> = {};
-  for (const d of records.flatMap((r) => r.retried))
+  const retriedAnswers: Record<string, number> = {};
+  for (const d of records.flatMap((r) => r.retried)) {
     for (const f of d.failures) retryFailures[f] = (retryFailures[f] ?? 0) + 1;
+    retriedAnswers[d.answer] = (retriedAnswers[d.answer] ?? 0) + 1;
+  }
   const listingOk =
     !v.listing.missing && !v.listing.unexpected && v.listing.countQuery === done.length && !v.listing.problem;
   const clean = !v.lost.length && !v.stuck.length && !v.wrong.length && records.length === run.meetings;
@@ -64,6 +69,7 @@ export function summarize(
     meetingsPerMinute95: throughputUntil(done, 0.95, run.started),
     retriedDeliveries: records.reduce((n, r) => n + r.retried.length, 0),
     retryFailures,
+    retriedAnswers,
     listing: v.listing,
     problems: [...v.lost, ...v.stuck, ...v.wrong].slice(0, 30),
   };
