@@ -100,7 +100,11 @@ export function printSummary(s: Summary): void {
       Object.entries(s.retryFailures)
         .map(([k, n]) => `${k} ×${n}`)
         .join(', ') || 'none'
-    })`,
+    }), answered in the end: ${
+      Object.entries(s.retriedAnswers)
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ') || '-'
+    }`,
     `  listing           GET /meetings?status=completed: ${s.listing.listed} listed, ${s.listing.missing} missing, ` +
       `${s.listing.unexpected} unexpected; count(MeetingStatus='completed') = ${s.listing.countQuery}` +
       (s.listing.problem ? ` (${s.listing.problem})` : ''),
