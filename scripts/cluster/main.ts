@@ -48,16 +48,23 @@ async function main(): Promise<number> {
   let ok = false;
   const cleanUp = async () => {
     log('stopping everything');
-    await connection?.close().catch(() => {});
     await services?.stop();
     await cluster?.stop();
     await seaweed?.stop();
     await postgres?.stop();
     await sink.stopAll();
+    // Last: the load may still be using it (after Ctrl-C).
+    await connection?.close().catch(() => {});
     if (ok && !keepLogs) fs.rmSync(runDir, { recursive: true, force: true });
     else log(`logs kept in ${sink.dir}`);
   };
   let interrupted = false;
+  // After Ctrl-C the load goes on against processes being stopped: its errors are expected then.
+  process.on('uncaughtException', (err) => {
+    if (interrupted) return;
+    console.error(err);
+    process.exit(1);
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       interrupted = true;

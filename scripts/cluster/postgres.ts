@@ -39,6 +39,7 @@ export async function startPostgres(log: LogSink): Promise<Postgres> {
   // Its own temporary directory (the run's is private to us, which the `postgres` user could not enter).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-cluster-pg-'));
   const dataDir = path.join(dir, 'data');
+  log.removeAtExit(dir);
   const user = runAs();
   if (user.uid !== undefined) fs.chownSync(dir, user.uid, user.gid!);
   // Trust on loopback: a throwaway cluster; Temporal still sends its password.

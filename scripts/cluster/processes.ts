@@ -43,9 +43,17 @@ export class LogSink {
     await Promise.all([...this.children].map((c) => stopProcess(c, 'SIGTERM', graceMs)));
   }
 
-  /** Synchronous last resort (process exit): SIGKILL whatever is left. */
+  private readonly dirs: string[] = [];
+
+  /** A temporary directory removed by killAll() if nothing removed it before. */
+  removeAtExit(dir: string): void {
+    this.dirs.push(dir);
+  }
+
+  /** Synchronous last resort (process exit): SIGKILL whatever is left, remove the temporary directories. */
   killAll(): void {
     for (const c of this.children) c.kill('SIGKILL');
+    for (const dir of this.dirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
