@@ -8,9 +8,11 @@ import { errorHandler, notFound, sendError } from './errors';
 import { healthRoutes } from './health';
 import { botRoutes } from './meetingbaas/bots';
 import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
+import { erasureRoutes } from './erasure';
 import { meetingRoutes } from './meetings';
 import { answerOf, ApiMetrics, metricsMiddleware, metricsRoutes, recordAnswers } from './metrics';
 import { openApiRoutes } from './openapi';
+import { recordingRoutes } from './recording';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecCors, codecRoutes } from './codec';
 import { TemporalUnavailableError, type MeetingsGateway } from './temporal-gateway';
@@ -107,6 +109,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(meetingRoutes(deps.gateway));
+  app.use(recordingRoutes(deps.gateway, deps.archive));
+  app.use(erasureRoutes(deps.gateway));
   app.use(botRoutes(deps.gateway));
   app.use(notFound);
   app.use(temporalErrors(deps.log));

@@ -22,7 +22,7 @@ import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
-import { FileArchive, type Archive } from '../platform/archive';
+import { FileArchive, guardErasure, type Archive } from '../platform/archive';
 import type { ApiToken } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { temporalLogger } from '../platform/temporal';
@@ -162,10 +162,12 @@ export async function startStack(options: StackOptions = {}) {
   const address = options.address ?? temporalAddress();
   const taskQueue = `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
-  const archive =
+  // As archiveFromConfig does: nothing of an erased meeting is archived again.
+  const archive = guardErasure(
     typeof options.archive === 'function'
       ? options.archive(archiveDir)
-      : (options.archive ?? new FileArchive(archiveDir));
+      : (options.archive ?? new FileArchive(archiveDir)),
+  );
   const sim = await new Simulator({
     meetingBaasApiKey: API_KEY,
     meetingBaasWebhookSecret: WEBHOOK_SECRET,

@@ -71,3 +71,13 @@ export const PROVIDER_SETTING: ActivityOptions = {
   scheduleToCloseTimeout: '1 hour',
   retry: BACK_OFF,
 };
+
+/**
+ * A meeting's objects deleted from the archive (erasure on request): small, and worth retrying while the
+ * archive is down for as long as a collection would.
+ */
+export const ARCHIVE_ERASURE: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '6 hours',
+  retry: BACK_OFF,
+};

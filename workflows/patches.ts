@@ -16,3 +16,6 @@ export const TRANSIENT_PATCH = 'transient-not-verdict';
 // Histories recorded before a Webex list call that failed for a transient reason (its own retries spent)
 // was one more empty look instead of the asset's verdict.
 export const WEBEX_LIST_RETRY_PATCH = 'webex-list-transient';
+// Erasure on request (DELETE …/data, the `eraseData` signal): histories recorded before never received one;
+// asked where an erasure starts its activities, so that a later change of the erasure can be patched too.
+export const ERASURE_PATCH = 'erase-on-request';

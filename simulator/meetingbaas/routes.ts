@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { contentChunks, contentSha256 } from '../content';
 import { checkPresigned, presign } from '../presign';
 import { BotEndpoints } from './bots';
+import { DataDeletions } from './delete-data';
 import {
   completeWebhook,
   createScenario,
@@ -48,11 +49,14 @@ export class MeetingBaasSim {
   readonly meetings = new Map<string, Scenario & { sha256: string }>();
   /** Bots sent and removed through the REST API. */
   readonly bots: BotEndpoints;
+  /** Data deletions asked for through the REST API (recorded; refusals scripted by tests). */
+  readonly deletions: DataDeletions;
   private readonly now: () => number;
 
   constructor(private readonly options: MeetingBaasSimOptions) {
     this.now = options.now ?? Date.now;
     this.bots = new BotEndpoints(this, this.now);
+    this.deletions = new DataDeletions(this);
   }
 
   create(input: unknown): Scenario & { sha256: string } {
@@ -227,6 +231,7 @@ export class MeetingBaasSim {
     };
 
     router.use(this.bots.routes(requireKey));
+    router.use(this.deletions.routes(requireKey));
 
     router.get('/bots/meeting_data', requireKey, (req, res) => {
       const botId = typeof req.query.bot_id === 'string' ? req.query.bot_id : '';

@@ -78,6 +78,8 @@ const DEFAULT_ANSWERS: { [K in ActivityName]: Answer<K> } = {
     count: 3,
   }),
   enableWebexAutoRecord: () => ({ changed: true }),
+  eraseMeetingData: () => ({ objects: 3 }),
+  deleteProviderData: ({ input }) => ({ note: `${input.provider}: deleted` }),
 };
 
 /** Where the calls about no meeting are scripted and recorded (sending a bot: its id is the answer). */
