@@ -54,14 +54,21 @@ export async function eraseMeetingObjects(
   return { objects };
 }
 
+/** The meeting whose object a URI of the archive names (`…/[inbox/]<provider>/<id>/<name>`), if any. */
+export function meetingOfUri(uri: string): MeetingRef | undefined {
+  const found = /\/(?:inbox\/)?(meetingbaas|webex)\/([^/]+)\/[^/]+$/.exec(uri);
+  return found ? { provider: found[1] as Provider, externalId: found[2]! } : undefined;
+}
+
 /** The write methods, each with its key (or key prefix) first. */
 const WRITES: ReadonlySet<PropertyKey> = new Set(['putStream', 'putBytes', 'putJson', 'putContentAddressed']);
 
 /**
  * The archive, refusing (MeetingErasedError) any write of an erased meeting's object. Checked before the write
  * and again after it: a write that was under way while the meeting was erased is deleted once published (the
- * mark is written before the sweep, so either the sweep or this check sees the object). Every other method
- * passes through unchanged.
+ * mark is written before the sweep, so either the sweep or this check sees the object). A read that fails
+ * because the meeting was erased (its claim-checked body is gone) fails with MeetingErasedError too, so that
+ * its activity stops for good instead of retrying. Every other method passes through unchanged.
  */
 export function guardErasure<A extends Archive>(archive: A): A {
   const erased = async (meeting: MeetingRef) => archive.has(tombstoneKey(meeting));
@@ -70,6 +77,17 @@ export function guardErasure<A extends Archive>(archive: A): A {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       const method = value as (...args: unknown[]) => unknown;
+      if (property === 'read')
+        return async (ref: { uri: string }) => {
+          try {
+            return await method.call(target, ref);
+          } catch (err) {
+            const meeting = meetingOfUri(ref.uri);
+            if (meeting && (await erased(meeting).catch(() => false)))
+              throw new MeetingErasedError(`${meeting.provider}:${meeting.externalId}`);
+            throw err;
+          }
+        };
       if (!WRITES.has(property)) return method.bind(target);
       return async (key: string, ...rest: unknown[]) => {
         const meeting = meetingOfKey(key);
