@@ -72,11 +72,17 @@ function noteSignatures(text: string): void {
   for (const m of text.matchAll(SIGNATURE)) signatures.add(m[1]!.toLowerCase());
 }
 
-/** GET …/recording while logging: a 302 to a signed URL, which the log must not hold. */
+/**
+ * The provider's signed URL through the refreshRecordingUrl Update (POST …/recording-url) while logging, which
+ * the log must not hold; GET …/recording of an archived recording redirects to our own copy instead.
+ */
 async function redirectOf(provider: 'meetingbaas' | 'webex', id: string): Promise<string> {
-  const res = await stack.api(`/meetings/${provider}/${id}/recording`, { redirect: 'manual' });
-  expect(res.status).toBe(302);
-  const location = res.headers.get('location')!;
+  const own = await stack.api(`/meetings/${provider}/${id}/recording`, { redirect: 'manual' });
+  expect(own.status).toBe(302);
+  expect(own.headers.get('location')).toBe(`/meetings/${provider}/${id}/recording/file`);
+  const res = await stack.api(`/meetings/${provider}/${id}/recording-url`, { method: 'POST' });
+  expect(res.status).toBe(200);
+  const location = ((await res.json()) as { url: string }).url;
   expect(location).toMatch(SIGNATURE);
   noteSignatures(location);
   handedOut.add(location);
