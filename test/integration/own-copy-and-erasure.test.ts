@@ -6,6 +6,7 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { HttpMeetingsClient } from '../../client';
 import { startSeaweedFs, type SeaweedFs } from '../../dev/seaweedfs';
 import type { MeetingView } from '../../domain/view';
 import { S3Archive, type Archive } from '../../platform/archive';
@@ -14,6 +15,7 @@ import {
   eventually,
   postJson,
   READ_TOKEN,
+  WRITE_TOKEN,
   startStack,
   viewWhenOn,
   type Stack,
@@ -131,6 +133,16 @@ describe.each([directory, objectStore])('the $name archive', (kind) => {
     expect(ranged.file.status).toBe(206);
     expect(ranged.file.headers.get('content-range')).toBe(`bytes 1000-1999/${bytes.byteLength}`);
     expect(Buffer.from(await ranged.file.arrayBuffer())).toEqual(Buffer.from(bytes.subarray(1000, 2000)));
+
+    // The typed client follows the redirect, sending the read token only to this API.
+    const client = new HttpMeetingsClient({ baseUrl: stack.apiUrl, token: READ_TOKEN });
+    const where = await client.recordingLocation('meetingbaas', meeting.botId);
+    expect(where.withToken).toBe(kind === directory);
+    const whole = await client.downloadRecording('meetingbaas', meeting.botId);
+    expect(sha256(new Uint8Array(await whole.arrayBuffer()))).toBe(meeting.sha256);
+    const slice = await client.downloadRecording('meetingbaas', meeting.botId, { range: 'bytes=0-99' });
+    expect(slice.status).toBe(206);
+    expect(Buffer.from(await slice.arrayBuffer())).toEqual(Buffer.from(bytes.subarray(0, 100)));
   });
 
   test('before archival GET …/recording redirects to the provider; erased mid-collection, nothing is archived', async () => {
@@ -184,8 +196,11 @@ describe.each([directory, objectStore])('the $name archive', (kind) => {
     expect(await kind.under(stack, `meetingbaas/${botId}`)).toEqual([]);
     expect(await kind.under(stack, `inbox/meetingbaas/${botId}`)).toEqual([]);
 
-    const again = await stack.api(`/meetings/meetingbaas/${botId}/data`, { method: 'DELETE' });
-    expect(again.status).toBe(202);
+    // Again, through the typed client: accepted (202) as well.
+    const client = new HttpMeetingsClient({ baseUrl: stack.apiUrl, token: WRITE_TOKEN });
+    expect(await client.eraseData('meetingbaas', botId)).toMatchObject({
+      workflowId: `meetingbaas:${botId}`,
+    });
     const twice = await viewWhen(
       botId,
       (v) => v.history.filter((h) => h.code === 'data_erased').length === 2,
@@ -270,6 +285,33 @@ describe('erasure through HTTP', () => {
       .getHandle(`meetingbaas:${meeting.botId}`)
       .result()) as MeetingView;
     expect(after.deletedAt).toBe(erased.deletedAt);
+  });
+
+  test('?provider=true on a Webex meeting deletes its recordings and transcripts at Webex', async () => {
+    const m = stack.sim.webex.addMeeting({ recordings: [{ bytes: 10_000 }] });
+    await stack.sim.webex.sendWebhook(m.meetingId, 'meetings', 'ended', stack.webexWebhookUrl);
+    const done = await viewWhenOn(() => stack, 'webex')(m.meetingId, (v) => v.status === 'completed');
+    const recordingIds = (done.recording?.parts ?? []).map((p) => p.id);
+    expect(recordingIds).toHaveLength(1);
+    const res = await stack.api(`/meetings/webex/${m.meetingId}/data?provider=true`, { method: 'DELETE' });
+    expect(res.status).toBe(202);
+    const erased = await viewWhenOn(() => stack, 'webex')(
+      m.meetingId,
+      (v) => v.erasure?.provider?.status === 'deleted',
+    );
+    expect(erased.deletedAt).toBeDefined();
+    expect(stack.sim.webex.deletedAssets).toContainEqual({
+      kind: 'recording',
+      id: recordingIds[0],
+      status: 204,
+    });
+    if (done.transcript?.id)
+      expect(stack.sim.webex.deletedAssets).toContainEqual({
+        kind: 'transcript',
+        id: done.transcript.id,
+        status: 204,
+      });
+    expect(await directory.under(stack, `webex/${m.meetingId}`)).toEqual([]);
   });
 
   test("the provider's refusal is reported in the view, never a 500", async () => {
