@@ -94,7 +94,14 @@ export function guardErasure<A extends Archive>(archive: A): A {
         if (!meeting) return method.call(target, key, ...rest);
         const workflowId = `${meeting.provider}:${meeting.externalId}`;
         if (await erased(meeting)) throw new MeetingErasedError(workflowId);
-        const written = await method.call(target, key, ...rest);
+        let written: unknown;
+        try {
+          written = await method.call(target, key, ...rest);
+        } catch (err) {
+          // The erasure removed the write's directory (or upload) under it: erased, not a passing failure.
+          if (await erased(meeting).catch(() => false)) throw new MeetingErasedError(workflowId);
+          throw err;
+        }
         if (await erased(meeting)) {
           for (const prefix of meetingPrefixes(meeting)) await archive.deleteUnder(prefix);
           throw new MeetingErasedError(workflowId);
