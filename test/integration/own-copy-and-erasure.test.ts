@@ -12,7 +12,6 @@ import type { MeetingView } from '../../domain/view';
 import { S3Archive, type Archive } from '../../platform/archive';
 import {
   bearer,
-  eventually,
   postJson,
   READ_TOKEN,
   WRITE_TOKEN,
@@ -46,13 +45,11 @@ interface ArchiveKind {
 const directory: ArchiveKind = {
   name: 'directory',
   archive: () => undefined,
-  stored: async (stack, key) => fs.existsSync(path.join(stack.archiveDir, ...key.split('/'))),
+  stored: (stack, key) => Promise.resolve(fs.existsSync(path.join(stack.archiveDir, ...key.split('/')))),
   under: async (stack, prefix) => {
     const dir = path.join(stack.archiveDir, ...prefix.split('/'));
-    if (!fs.existsSync(dir)) return [];
-    return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) =>
-      fs.statSync(path.join(dir, f)).isFile(),
-    );
+    const names = (await fs.promises.readdir(dir, { recursive: true }).catch(() => [])) as string[];
+    return names.filter((f) => fs.statSync(path.join(dir, f)).isFile());
   },
 };
 
@@ -326,9 +323,9 @@ describe('erasure through HTTP', () => {
     const view = await viewWhen(meeting.botId, (v) => v.erasure?.provider?.status === 'refused');
     expect(view.erasure!.provider!.note).toMatch(/403/);
     expect(view.deletedAt).toBeDefined();
-    await eventually(
-      async () => stack.sim.meetingBaas.deletions.calls.filter((c) => c.botId === meeting.botId),
-      (calls) => calls.length === 1,
-    );
+    // Refused for good: asked once, not retried.
+    expect(stack.sim.meetingBaas.deletions.calls.filter((c) => c.botId === meeting.botId)).toEqual([
+      expect.objectContaining({ status: 403 }),
+    ]);
   });
 });
