@@ -4,7 +4,9 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  AbortMultipartUploadCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -228,7 +230,10 @@ export class S3Archive implements Archive {
         const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.where.bucket, Prefix }));
         // A key listed again after its deletion (a lagging listing) is not deleted twice, nor waited for.
         const keys = (page.Contents ?? []).flatMap((o) => (o.Key && !gone.has(o.Key) ? [o.Key] : []));
-        if (!keys.length) return deleted;
+        if (!keys.length) {
+          await this.abortUploadsUnder(Prefix);
+          return deleted;
+        }
         for (const Key of keys) {
           await this.client.send(new DeleteObjectCommand({ Bucket: this.where.bucket, Key }));
           gone.add(Key);
@@ -238,6 +243,21 @@ export class S3Archive implements Archive {
     } catch (err) {
       if ((err as { name?: string }).name === 'NoSuchBucket') return deleted;
       throw this.failure(err, `deleting ${this.location}/${prefix}/`);
+    }
+  }
+
+  /** Multipart uploads under way (or kept for a resumed download) under `Prefix`: aborted, their parts gone. */
+  private async abortUploadsUnder(Prefix: string): Promise<void> {
+    const Bucket = this.where.bucket;
+    const listed = await this.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix }));
+    for (const upload of listed.Uploads ?? []) {
+      if (!upload.Key || !upload.UploadId) continue;
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }))
+        .catch((err: unknown) => {
+          // Completed or aborted meanwhile: nothing left of it.
+          if (!isNotFound(err) && (err as { name?: string }).name !== 'NoSuchUpload') throw err;
+        });
     }
   }
 

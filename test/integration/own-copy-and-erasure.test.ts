@@ -2,7 +2,12 @@
 // both archives: the directory and object storage (a real SeaweedFS). Everything through HTTP and the
 // simulator: the bytes served are the archived ones, Range gives the slice, erased objects are gone from the
 // store itself, and nothing of an erased meeting is archived again.
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -172,6 +177,23 @@ describe.each([directory, objectStore])('the $name archive', (kind) => {
     expect(await kind.stored(stack, `meetingbaas/${botId}/recording.mp4`)).toBe(true);
     expect(await kind.under(stack, `inbox/meetingbaas/${botId}`)).not.toEqual([]);
 
+    // Object storage: a multipart upload left under the meeting (a download to resume) goes too.
+    const uploads = async () =>
+      (
+        await seaweed.client.send(
+          new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: `${PREFIX}/meetingbaas/${botId}/` }),
+        )
+      ).Uploads ?? [];
+    if (kind === objectStore) {
+      await seaweed.client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: BUCKET,
+          Key: `${PREFIX}/meetingbaas/${botId}/resumed.mp4`,
+        }),
+      );
+      expect(await uploads()).toHaveLength(1);
+    }
+
     const first = await stack.api(`/meetings/meetingbaas/${botId}/data`, { method: 'DELETE' });
     expect(first.status).toBe(202);
     expect(await first.json()).toMatchObject({ workflowId: `meetingbaas:${botId}` });
@@ -192,6 +214,7 @@ describe.each([directory, objectStore])('the $name archive', (kind) => {
     expect(await kind.stored(stack, `meetingbaas/${botId}/transcript.json`)).toBe(false);
     expect(await kind.under(stack, `meetingbaas/${botId}`)).toEqual([]);
     expect(await kind.under(stack, `inbox/meetingbaas/${botId}`)).toEqual([]);
+    if (kind === objectStore) expect(await uploads()).toEqual([]);
 
     // Again, through the typed client: accepted (202) as well.
     const client = new HttpMeetingsClient({ baseUrl: stack.apiUrl, token: WRITE_TOKEN });
