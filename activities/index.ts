@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ARCHIVE_ERRNO_WORDING, isArchiveErrno } from '../domain/failures';
 import { redactUrlsInText } from '../domain/redact';
-import { ArchiveStoreError, type Archive } from '../platform/archive';
+import { ArchiveStoreError, MeetingErasedError, type Archive } from '../platform/archive';
+import { erasureActivities } from './erasure';
 import { activityFailure } from './failure';
 import type { MeetingBaasClient } from './meetingbaas/client';
 import { meetingBaasProviderActivities, storedRecordingUrl } from './meetingbaas/provider';
@@ -45,9 +46,11 @@ function scrubbed(err: unknown, depth = 0): unknown {
  * A write to the archive that failed for a reason that passes (full, read-only, no permission, I/O: Node's
  * errno, domain/failures.ts ARCHIVE_ERRNO_WORDING; the object store unreachable, 5xx, throttled, access
  * denied, no bucket: ARCHIVE_STORE_WORDING) as a retryable `ArchiveUnavailable` failure naming the errno or
- * the S3 code: never a verdict on the asset.
+ * the S3 code: never a verdict on the asset. A write refused because the meeting was erased is `MeetingErased`.
  */
 export function archiveFailure(err: unknown): unknown {
+  // A write of an erased meeting's object: final, the asset is gone for good.
+  if (err instanceof MeetingErasedError) return activityFailure('MeetingErased', err.message, { cause: err });
   if (err instanceof ArchiveStoreError)
     return activityFailure('ArchiveUnavailable', `the archive cannot be used: ${err.message}`, {
       details: [{ s3: err.code }],
@@ -94,6 +97,7 @@ export function createActivities(deps: ActivityDeps) {
     ...webexActivities(deps),
     ...notifyPrepareActivities({ archive: deps.archive, notify: deps.notify ?? NO_NOTIFICATIONS }),
     ...notifyDeliverActivities({ archive: deps.archive, notify: deps.notify ?? NO_NOTIFICATIONS }),
+    ...erasureActivities(deps),
   });
 }
 

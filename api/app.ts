@@ -7,10 +7,12 @@ import { errorHandler, notFound, sendError } from './errors';
 import { healthRoutes } from './health';
 import { botRoutes } from './meetingbaas/bots';
 import { meetingBaasWebhookRoutes } from './meetingbaas/webhook';
+import { erasureRoutes } from './erasure';
 import { meetingRoutes } from './meetings';
 import { ApiMetrics, metricsMiddleware, metricsRoutes, recordAnswers } from './metrics';
 import { openApiRoutes } from './openapi';
 import { requestLogging } from './request-log';
+import { recordingRoutes } from './recording';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecCors, codecRoutes } from './codec';
 import { codecSessionRoutes, codecSessionScope } from './codec-session';
@@ -90,6 +92,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(meetingRoutes(deps.gateway));
+  app.use(recordingRoutes(deps.gateway, deps.archive));
+  app.use(erasureRoutes(deps.gateway));
   app.use(botRoutes(deps.gateway));
   app.use(notFound);
   app.use(temporalErrors(deps.log));

@@ -4,6 +4,7 @@ import { meetingsListQuerySchema, meetingsListSchema, meetingSummarySchema } fro
 import type { RecordingUrl } from '../contract/workflow';
 import { externalIdSchema, providerSchema } from '../domain/ids';
 import { meetingViewSchema } from '../domain/view';
+import { erasureQuerySchema } from './erasure';
 import { errorResponses, jsonResponse, type RouteDocs } from './openapi-parts';
 
 const MeetingView = meetingViewSchema.meta({
@@ -28,6 +29,10 @@ const ResendBody = z
     deliveries: z.array(z.string()).describe('The delivery workflow ids (Temporal UI: their details)'),
   })
   .meta({ id: 'NotificationsResent' });
+
+const ErasureAccepted = z
+  .object({ workflowId: z.string(), requestedAt: z.string().describe('ISO 8601') })
+  .meta({ id: 'ErasureAccepted' });
 
 const meetingParams = z.object({
   provider: providerSchema,
@@ -84,16 +89,26 @@ export const meetingDocs: RouteDocs = {
       method: 'get',
       path: '/meetings/{provider}/{externalId}/recording',
       tags: ['meetings'],
-      summary: 'Redirect to a currently valid recording URL',
+      summary: 'Redirect to the recording: our archived copy, or the provider’s before archival',
+      description:
+        'Once the recording is archived: a presigned URL of the object store (valid 15 minutes), or, with the ' +
+        'directory archive, `…/recording/file` on this API (same origin: clients keep the bearer token). ' +
+        'Before that: the provider’s URL, refreshed through the provider when needed. 410 once the meeting’s ' +
+        'data was erased.',
       request: { params: meetingParams },
       responses: {
         302: {
           description: 'To the recording',
-          headers: z.object({ location: z.string().describe('A URL valid for at least 10 more minutes') }),
+          headers: z.object({
+            location: z
+              .string()
+              .describe('Valid for at least 10 more minutes (a path on this API: with the token)'),
+          }),
         },
         ...errorResponses({
           ...MEETING_PATH_ERRORS,
           409: ['recording_unavailable'],
+          410: ['gone'],
           503: ['temporal_unavailable'],
         }),
       },
@@ -111,6 +126,45 @@ export const meetingDocs: RouteDocs = {
       request: { params: meetingParams },
       responses: {
         202: jsonResponse('The deliveries started again', ResendBody),
+        ...errorResponses({ ...MEETING_PATH_ERRORS, 503: ['temporal_unavailable'] }),
+      },
+    },
+    {
+      method: 'get',
+      path: '/meetings/{provider}/{externalId}/recording/file',
+      tags: ['meetings'],
+      summary: 'The archived recording, served by this API (directory archive)',
+      description:
+        'Supports `Range` (206 with `Content-Range`) and conditional requests. Needs a read token like every ' +
+        'GET route. With an object store archive it redirects to a presigned URL of the object.',
+      request: { params: meetingParams },
+      responses: {
+        200: {
+          description: 'The whole recording',
+          content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } },
+        },
+        206: {
+          description: 'The requested byte range',
+          content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } },
+        },
+        302: { description: 'To a presigned URL of the object store' },
+        ...errorResponses({ ...MEETING_PATH_ERRORS, 410: ['gone'], 503: ['temporal_unavailable'] }),
+      },
+    },
+    {
+      method: 'delete',
+      path: '/meetings/{provider}/{externalId}/data',
+      tags: ['meetings'],
+      summary: 'Erase the meeting’s archived data',
+      description:
+        'Deletes the recording, transcripts, participants and stored webhook bodies from the archive (open, ' +
+        'lingering and closed meetings), idempotent; the view keeps its history and gets `deletedAt`, its ' +
+        'assets become `unavailable` ("erased on request") and nothing of the meeting is archived again. ' +
+        'With `provider=true` the provider is asked to delete its copy too; its answer is in the view’s ' +
+        '`erasure.provider`. Needs a write token.',
+      request: { params: meetingParams, query: erasureQuerySchema },
+      responses: {
+        202: jsonResponse('The meeting’s workflow holds the request', ErasureAccepted),
         ...errorResponses({ ...MEETING_PATH_ERRORS, 503: ['temporal_unavailable'] }),
       },
     },

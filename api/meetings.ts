@@ -6,7 +6,10 @@ import { NothingToResendError } from './notifications';
 import { RequestRefusedError, type MeetingsGateway } from './temporal-gateway';
 
 /** The meeting named by the path, or undefined once an error answer was sent. */
-function meetingOf(req: Request, res: Response): { provider: Provider; externalId: string } | undefined {
+export function meetingOf(
+  req: Request,
+  res: Response,
+): { provider: Provider; externalId: string } | undefined {
   const provider = providerSchema.safeParse(req.params.provider);
   if (!provider.success) {
     sendError(res, 404, 'not_found', `unknown provider ${String(req.params.provider)}`);
@@ -32,27 +35,9 @@ export function meetingRoutes(gateway: MeetingsGateway): Router {
     res.json(view);
   });
 
-  /** A recording URL valid for at least 10 more minutes (the workflow's refreshRecordingUrl Update). */
-  const freshUrl = async (req: Request, res: Response) => {
-    const meeting = meetingOf(req, res);
-    if (!meeting) return undefined;
-    try {
-      const url = await gateway.refreshRecordingUrl(meeting.provider, meeting.externalId);
-      if (!url) sendError(res, 404, 'not_found', `no open meeting ${meeting.provider}:${meeting.externalId}`);
-      return url;
-    } catch (err) {
-      if (!(err instanceof RequestRefusedError)) throw err;
-      sendError(res, 409, 'recording_unavailable', err.message);
-      return undefined;
-    }
-  };
   router.post('/meetings/:provider/:externalId/recording-url', async (req, res) => {
-    const url = await freshUrl(req, res);
+    const url = await freshRecordingUrl(gateway, req, res);
     if (url) res.json(url);
-  });
-  router.get('/meetings/:provider/:externalId/recording', async (req, res) => {
-    const url = await freshUrl(req, res);
-    if (url) res.redirect(302, url.url);
   });
   /** Deliver the meeting's final notification again (api/notifications.ts says how). */
   router.post('/meetings/:provider/:externalId/notifications/resend', async (req, res) => {
@@ -69,4 +54,22 @@ export function meetingRoutes(gateway: MeetingsGateway): Router {
     }
   });
   return router;
+}
+
+/**
+ * A recording URL of the provider valid for at least 10 more minutes (the workflow's refreshRecordingUrl
+ * Update), or undefined once an error answer was sent.
+ */
+export async function freshRecordingUrl(gateway: MeetingsGateway, req: Request, res: Response) {
+  const meeting = meetingOf(req, res);
+  if (!meeting) return undefined;
+  try {
+    const url = await gateway.refreshRecordingUrl(meeting.provider, meeting.externalId);
+    if (!url) sendError(res, 404, 'not_found', `no open meeting ${meeting.provider}:${meeting.externalId}`);
+    return url;
+  } catch (err) {
+    if (!(err instanceof RequestRefusedError)) throw err;
+    sendError(res, 409, 'recording_unavailable', err.message);
+    return undefined;
+  }
 }

@@ -42,6 +42,7 @@ const MEANING = {
   403: 'The credentials do not allow this route',
   404: 'Not found',
   409: 'Not possible in the current state',
+  410: 'Erased on request: gone for good',
   413: 'The body is larger than the configured limit',
   415: 'The body is not application/json, or is compressed (only identity Content-Encoding)',
   422: 'The provider refused the request',

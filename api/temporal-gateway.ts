@@ -13,6 +13,7 @@ import { listMeetings, readMeeting } from '../client/temporal-reads';
 import type { MeetingsList, MeetingsListQuery } from '../contract/meetings-list';
 import { MeetingProviderKey, MeetingStatusKey } from '../contract/search-attributes';
 import {
+  eraseDataSignal,
   MEETING_WORKFLOW_TYPE,
   PROVIDER_NAMES,
   providerEventSignal,
@@ -20,6 +21,7 @@ import {
   removeBotSignal,
   SEND_BOT_WORKFLOW_TYPE,
   WEBEX_AUTO_RECORD_WORKFLOW_TYPE,
+  type EraseDataRequest,
   type MeetingSettings,
   type MeetingWorkflowInput,
   type RecordingUrl,
@@ -314,6 +316,52 @@ export class MeetingsGateway {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * Erasure on request: the `eraseData` signal to the meeting's workflow. A closed meeting gets a new run
+   * from its view (as a late final webhook does, see `resume`), which erases. Undefined: no such meeting.
+   */
+  async eraseData(
+    provider: Provider,
+    externalId: string,
+    request: EraseDataRequest,
+  ): Promise<{ workflowId: string; resumed: boolean } | undefined> {
+    const workflowId = meetingWorkflowId(provider, externalId);
+    const handle = this.client.workflow.getHandle(workflowId);
+    try {
+      await this.call(() => handle.signal(eraseDataSignal, request));
+      return { workflowId, resumed: false };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    const read = await this.call(() => readMeeting(this.client, workflowId));
+    if (!read) return undefined;
+    const view = redactView(read);
+    const input: MeetingWorkflowInput = { provider, externalId, ...this.meetingSettings(), resumeFrom: view };
+    try {
+      // Atomic: a second erasure (or a late webhook) at the same time signals the run this one starts.
+      await this.call(() =>
+        this.client.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
+          workflowId,
+          taskQueue: this.options.taskQueue,
+          args: [input],
+          signal: eraseDataSignal,
+          signalArgs: [request],
+          // This path only (and late deliveries'): the closed run's id is reused for the run that erases.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes: [
+            { key: MeetingProviderKey, value: provider },
+            { key: MeetingStatusKey, value: view.status },
+          ],
+          staticSummary: `${PROVIDER_NAMES[provider]} ${externalId} (erasure)`,
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await this.call(() => handle.signal(eraseDataSignal, request));
+    }
+    return { workflowId, resumed: true };
   }
 
   /** The `refreshRecordingUrl` Update; undefined when there is no such open meeting. */

@@ -61,9 +61,95 @@ export class HttpMeetingsClient implements MeetingsClient {
     );
   }
 
+  /**
+   * Where GET …/recording sends the caller, without following it: our archived copy once archived (a
+   * presigned URL of the object store, or a path on this API that needs the same bearer token: `withToken`),
+   * the provider's URL before. Use `downloadRecording` to have it followed with the right credentials.
+   */
+  async recordingLocation(
+    provider: Provider,
+    externalId: string,
+  ): Promise<{ url: string; withToken: boolean }> {
+    const path = `${this.meetingPath(provider, externalId)}/recording`;
+    const res = await this.send('GET', path, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status !== 302 || !location) throw await this.failure(res, undefined, 'GET', path);
+    await res.body?.cancel().catch(() => undefined);
+    const url = new URL(location, `${this.baseUrl}/`);
+    return { url: url.href, withToken: url.origin === new URL(this.baseUrl).origin };
+  }
+
+  /**
+   * The recording's bytes (the fetch Response, streaming), from wherever GET …/recording sends the caller:
+   * the token goes only to this API, never to the object store or the provider. `range`: e.g.
+   * `bytes=0-1023` (answered 206).
+   */
+  async downloadRecording(
+    provider: Provider,
+    externalId: string,
+    options: { range?: string } = {},
+  ): Promise<Response> {
+    const { url, withToken } = await this.recordingLocation(provider, externalId);
+    const headers: Record<string, string> = {
+      ...(options.range ? { range: options.range } : {}),
+      ...(withToken && this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+    };
+    try {
+      const res = await this.fetch(url, { headers });
+      if (res.ok) return res;
+      await res.body?.cancel().catch(() => undefined);
+      throw new MeetingsUnavailableError(`GET recording: HTTP ${res.status}`);
+    } catch (err) {
+      if (err instanceof MeetingsUnavailableError) throw err;
+      throw new MeetingsUnavailableError(
+        `GET recording: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  /**
+   * Erases the meeting's archived data (DELETE …/data, a write token); `askProvider`: the provider deletes its
+   * copy too, where its API allows. Accepted (202): the view's `deletedAt` says when it is done.
+   */
+  async eraseData(
+    provider: Provider,
+    externalId: string,
+    options: { askProvider?: boolean } = {},
+  ): Promise<{ workflowId: string; requestedAt: string }> {
+    const query = options.askProvider ? '?provider=true' : '';
+    return this.request(
+      z.object({ workflowId: z.string(), requestedAt: z.string() }),
+      'DELETE',
+      `${this.meetingPath(provider, externalId)}/data${query}`,
+    );
+  }
+
   private meetingPath(provider: Provider, externalId: string): string {
     const ref = checkedMeetingRef(provider, externalId);
     return `/meetings/${ref.provider}/${encodeURIComponent(ref.externalId)}`;
+  }
+
+  private async send(method: string, path: string, init: RequestInit = {}, timeoutMs?: number) {
+    try {
+      return await this.fetch(`${this.baseUrl}${path}`, {
+        ...init,
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+          ...this.options.headers,
+        },
+        signal: AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 30_000),
+      });
+    } catch (err) {
+      throw new MeetingsUnavailableError(
+        `${method} ${path}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
   }
 
   private async request<S extends z.ZodType>(
@@ -72,25 +158,14 @@ export class HttpMeetingsClient implements MeetingsClient {
     path: string,
     timeoutMs = this.options.timeoutMs ?? 30_000,
   ): Promise<z.output<S>> {
-    let res: Response;
+    const res = await this.send(method, path, {}, timeoutMs);
     let body: unknown;
     try {
-      res = await this.fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
-          ...this.options.headers,
-        },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
       body = await res.json().catch(() => undefined);
     } catch (err) {
       throw new MeetingsUnavailableError(
         `${method} ${path}: ${err instanceof Error ? err.message : String(err)}`,
-        {
-          cause: err,
-        },
+        { cause: err },
       );
     }
     if (res.ok) {
@@ -98,18 +173,22 @@ export class HttpMeetingsClient implements MeetingsClient {
       if (!parsed.success)
         throw new MeetingResponseInvalidError(
           `${method} ${path}: unexpected answer: ${parsed.error.message}`,
-          {
-            cause: parsed.error,
-          },
+          { cause: parsed.error },
         );
       return parsed.data;
     }
-    const error = lenientErrorBodySchema.safeParse(body);
+    throw await this.failure(res, body, method, path);
+  }
+
+  /** The client error for an answer that is not what was asked (`body`: its JSON, when read already). */
+  private async failure(res: Response, body: unknown, method: string, path: string): Promise<Error> {
+    const read = body ?? (await res.json().catch(() => undefined));
+    const error = lenientErrorBodySchema.safeParse(read);
     const message = error.success ? error.data.message : `${method} ${path}: HTTP ${res.status}`;
-    if (res.status === 404) throw new MeetingNotFoundError(message);
+    if (res.status === 404) return new MeetingNotFoundError(message);
     // 503 temporal_unavailable, and any other server-side trouble: the caller should retry later.
-    if (res.status >= 500) throw new MeetingsUnavailableError(message);
-    if (error.success) throw new MeetingRequestRefusedError(message, error.data.error, error.data.issues);
-    throw new MeetingResponseInvalidError(`${method} ${path}: HTTP ${res.status} without an error body`);
+    if (res.status >= 500) return new MeetingsUnavailableError(message);
+    if (error.success) return new MeetingRequestRefusedError(message, error.data.error, error.data.issues);
+    return new MeetingResponseInvalidError(`${method} ${path}: HTTP ${res.status} without an error body`);
   }
 }

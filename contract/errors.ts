@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'provider_unavailable',
   'provider_not_configured',
   'recording_unavailable',
+  /** The meeting's data was erased on request (DELETE …/data): 410. */
+  'gone',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

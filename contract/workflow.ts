@@ -150,6 +150,14 @@ export interface RecordingUrl {
 }
 
 export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');
+/** DELETE /meetings/:p/:id/data: erase the meeting's archived objects (and the provider's copy, if asked). */
+export interface EraseDataRequest {
+  /** When the API took the request (ISO 8601). */
+  requestedAt: string;
+  /** Ask the provider to delete its copy too, where its API allows (`?provider=true`). */
+  provider: boolean;
+}
+export const eraseDataSignal = defineSignal<[EraseDataRequest]>('eraseData');
 /** DELETE /bots/:botId: ask the provider to take the bot out of the meeting. */
 export const removeBotSignal = defineSignal('removeBot');
 export const meetingQuery = defineQuery<MeetingView>('meeting');

@@ -24,7 +24,7 @@ import { MeetingsGateway } from '../api/temporal-gateway';
 import type { AssetRetrySettings } from '../domain/asset-retry';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
-import type { Archive } from '../platform/archive';
+import { guardErasure, type Archive } from '../platform/archive';
 import type { ApiToken } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { temporalLogger } from '../platform/temporal';
@@ -188,10 +188,12 @@ export async function startStack(options: StackOptions = {}) {
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meeting-archive-'));
   const fallback = options.archive ? undefined : defaultTestArchive(archiveDir);
-  const archive =
+  // As archiveFromConfig does: nothing of an erased meeting is archived again.
+  const archive = guardErasure(
     typeof options.archive === 'function'
       ? options.archive(archiveDir)
-      : (options.archive ?? fallback!.archive);
+      : (options.archive ?? fallback!.archive),
+  );
   const sim = await new Simulator({
     meetingBaasApiKey: API_KEY,
     meetingBaasWebhookSecret: WEBHOOK_SECRET,

@@ -95,6 +95,8 @@ export const FAILURE_TYPES = {
   NoRecordingUrl: final('gone', 'no recording URL'),
   NoTranscript: final('gone', 'the provider has no transcript'),
   NoDownloadLink: final('gone', 'the provider gives no download link'),
+  /** The meeting's data was erased on request (DELETE …/data): nothing of it is archived again. */
+  MeetingErased: final('gone', 'erased on request'),
   // The provider refuses for good.
   WebexUnauthorized: final('refused', 'Webex refused the credentials (401)'),
   WebexForbidden: final('refused', 'Webex refused access (403)'),

@@ -16,8 +16,16 @@ import {
   type PresenceEvidence,
   TERMINAL_STATUSES,
 } from './lifecycle';
+import { eraseAssets } from './erasure';
 import { eventTime, type EventTime } from './provider-time';
-import type { HistoryEntry, MeetingView, ParticipantsView, RecordingView, TranscriptView } from './view';
+import type {
+  HistoryEntry,
+  MeetingView,
+  ParticipantsView,
+  ProviderErasure,
+  RecordingView,
+  TranscriptView,
+} from './view';
 
 export type ApplyOutcome = 'applied' | 'recorded' | 'duplicate';
 
@@ -311,6 +319,8 @@ export class Meeting {
       view.transcript = { status: 'pending' };
       view.participants = { status: 'pending' };
     }
+    // Final data for a meeting erased before: nothing of it is collected.
+    if (view.deletedAt !== undefined) eraseAssets(view, view.deletedAt);
     this.record(event, at, true, joinNotes(time.note, event.note));
     return 'applied';
   }
@@ -342,9 +352,12 @@ export class Meeting {
     participants?: ParticipantsView;
     failure?: { code: string; message: string };
   }): void {
-    if (result.recording) this.view.recording = result.recording;
-    if (result.transcript) this.view.transcript = result.transcript;
-    if (result.participants) this.view.participants = result.participants;
+    // An erased meeting's assets stay erased, whatever a collection under way brings back.
+    if (this.view.deletedAt === undefined) {
+      if (result.recording) this.view.recording = result.recording;
+      if (result.transcript) this.view.transcript = result.transcript;
+      if (result.participants) this.view.participants = result.participants;
+    }
     const assets = [this.view.recording, this.view.transcript, this.view.participants];
     if (assets.some((a) => a?.status === 'pending')) return;
     const state = { status: this.view.status, admission: this.admission };
@@ -381,6 +394,7 @@ export class Meeting {
     result: MeetingView[A] | undefined,
   ): void {
     if (!result || this.view.status !== 'collecting' || this.view[asset]?.status !== 'pending') return;
+    if (this.view.deletedAt !== undefined) return;
     this.view[asset] = result;
   }
 
@@ -495,6 +509,43 @@ export class Meeting {
       c.lastEvent = event;
       c.lastEventAt = at;
     }
+  }
+
+  /**
+   * Erasure of the meeting's data was asked for (DELETE …/data), with the provider's copy too when
+   * `provider`. The history keeps the request; the view shows it until done.
+   */
+  erasureRequested(at: string, provider: boolean): void {
+    this.view.erasure = { requestedAt: at, ...(provider ? { provider: { status: 'requested', at } } : {}) };
+    this.remark({
+      at,
+      code: 'erasure_requested',
+      source: 'api',
+      note: `erase the archived data${provider ? " and the provider's copy" : ''} (DELETE …/data)`,
+    });
+  }
+
+  /**
+   * The meeting's archived objects were deleted at `at` (`objects` of them this time): `deletedAt` (the first
+   * erasure's time), and every asset `unavailable` (domain/erasure.ts). Idempotent.
+   */
+  erased(at: string, objects: number): void {
+    const view = this.view;
+    view.deletedAt ??= at;
+    view.erasure = { ...(view.erasure ?? { requestedAt: at }), objectsDeleted: objects };
+    eraseAssets(view, view.deletedAt);
+    this.remark({ at, code: 'data_erased', source: 'api', note: `${objects} archived object(s) deleted` });
+  }
+
+  /** What the provider answered when asked to delete its own copy. */
+  providerErased(answer: ProviderErasure): void {
+    this.view.erasure = { ...(this.view.erasure ?? { requestedAt: answer.at }), provider: answer };
+    this.remark({
+      at: answer.at,
+      code: `provider_erasure_${answer.status}`,
+      source: 'api',
+      note: answer.note ?? `the provider's copy: ${answer.status}`,
+    });
   }
 
   /** The provider handed out a new recording URL: its expiry is what the view shows from now on. */

@@ -85,6 +85,33 @@ export const notificationViewSchema = z.object({
   lastError: z.string().optional(),
 });
 
+/** How the provider answered a request to delete its own copy (DELETE …/data?provider=true). */
+export const PROVIDER_ERASURE_STATUSES = [
+  'requested',
+  'deleted',
+  'refused',
+  'failed',
+  'unsupported',
+] as const;
+
+/** The erasure's progress: asked, objects deleted, and the provider's answer when it was asked too. */
+export const erasureViewSchema = z.object({
+  /** The newest request. */
+  requestedAt: z.string(),
+  /** How many of the meeting's objects the newest erasure deleted. */
+  objectsDeleted: z.number().int().nonnegative().optional(),
+  provider: z
+    .object({
+      status: z.enum(PROVIDER_ERASURE_STATUSES),
+      at: z.string(),
+      /** Why refused or failed, or what was deleted. */
+      note: z.string().optional(),
+    })
+    .optional(),
+});
+export type ErasureView = z.infer<typeof erasureViewSchema>;
+export type ProviderErasure = NonNullable<ErasureView['provider']>;
+
 export const meetingViewSchema = z.object({
   workflowId: z.string(),
   provider: providerSchema,
@@ -109,6 +136,12 @@ export const meetingViewSchema = z.object({
    * delivery, current when read (client/notification-reads.ts merges each delivery workflow's progress).
    */
   notifications: z.array(notificationViewSchema).optional(),
+  /**
+   * When the meeting's archived objects were erased on request (DELETE …/data; the first erasure's time). Its
+   * assets are `unavailable` since, and nothing of it is archived again.
+   */
+  deletedAt: z.string().optional(),
+  erasure: erasureViewSchema.optional(),
 });
 export type MeetingView = z.infer<typeof meetingViewSchema>;
 export type RecordingView = z.infer<typeof recordingViewSchema>;

@@ -292,6 +292,34 @@ const SCENARIOS: Record<string, Scenario> = {
   'transient-retry-recovered': { on: 'transient', run: recordingFailing(2) },
   // It answers 503 until the deadline, and there is no transcript: failed no_assets.
   'transient-retry-deadline': { on: 'transient', run: recordingFailing(1000, { transcript: false }) },
+  // Erasure on request while the meeting lingers (the provider asked too), then a status webhook recorded.
+  'erased-while-lingering': async (stack) => {
+    const workflowId = await played({ recordingBytes: 20_000, words: 10 })(stack);
+    const id = workflowId.split(':')[1]!;
+    await viewWhen(stack, workflowId, (v) => v.status === 'completed');
+    const res = await stack.api(`/meetings/meetingbaas/${id}/data?provider=true`, { method: 'DELETE' });
+    if (res.status !== 202) throw new Error(`DELETE …/data answered ${res.status}`);
+    await viewWhen(stack, workflowId, (v) => v.erasure?.provider?.status === 'deleted');
+    return workflowId;
+  },
+  // Erasure of a closed meeting: a new run from its view erases (the one saved).
+  'erased-closed-resumed': async (stack) => {
+    const workflowId = await played({ recordingBytes: 20_000, words: 10 })(stack);
+    const id = workflowId.split(':')[1]!;
+    const handle = stack.client.workflow.getHandle(workflowId);
+    const closed = await eventually(
+      () => handle.describe(),
+      (d) => d.status.name !== 'RUNNING',
+    );
+    const res = await stack.api(`/meetings/meetingbaas/${id}/data`, { method: 'DELETE' });
+    if (res.status !== 202) throw new Error(`DELETE …/data answered ${res.status}`);
+    await eventually(
+      () => handle.describe(),
+      (d) => d.runId !== closed.runId,
+    );
+    await viewWhen(stack, workflowId, (v) => v.deletedAt !== undefined);
+    return workflowId;
+  },
   // A second recording and transcript published after the first collection, found by the next look.
   'webex-late-assets': {
     on: 'webexLate',

@@ -81,3 +81,13 @@ export const NOTIFICATION_PREPARING: ActivityOptions = {
   scheduleToCloseTimeout: '10 minutes',
   retry: BACK_OFF,
 };
+
+/**
+ * A meeting's objects deleted from the archive (erasure on request): small, and worth retrying while the
+ * archive is down for as long as a collection would.
+ */
+export const ARCHIVE_ERASURE: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '6 hours',
+  retry: BACK_OFF,
+};

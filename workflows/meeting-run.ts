@@ -6,6 +6,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import { MeetingEndedAtKey, MeetingStatusKey } from '../contract/search-attributes';
 import {
+  eraseDataSignal,
   meetingQuery,
   providerEventSignal,
   refreshRecordingUrlUpdate,
@@ -23,6 +24,7 @@ import { withoutSecrets } from '../domain/redact';
 import type { MeetingView } from '../domain/view';
 import type { MeetingCollector, MeetingRunContext } from './collector';
 import { COLLECTORS } from './collectors';
+import { MeetingErasure } from './erasure';
 import { reasonOf } from './failure';
 import { HandoverGate } from './handover-gate';
 import { MeetingNotifier } from './notify/meeting-notifier';
@@ -62,6 +64,7 @@ export class MeetingRun implements MeetingRunContext {
   private readonly handover: HandoverGate;
   /** Announces the meeting's outcome to NOTIFY_WEBHOOK_URLS (behind NOTIFY_PATCH). */
   private readonly notifier: MeetingNotifier;
+  private readonly erasure = new MeetingErasure(this);
 
   constructor(readonly input: MeetingWorkflowInput) {
     // The meeting's newer rules (domain/meeting.ts MEETING_RULES) are patches: asked only where they decide
@@ -103,7 +106,8 @@ export class MeetingRun implements MeetingRunContext {
     this.publish();
     if (this.input.resumeFrom) {
       // Started with the late event as its signal: once applied, collected in the linger (or recorded only).
-      await wf.condition(() => this.applied > 0, '1 minute');
+      // Or started to erase a closed meeting (DELETE …/data): once erased, it lingers as the closed run did.
+      await wf.condition(() => this.applied > 0 || this.erasure.handled > 0, '1 minute');
     } else if (await this.unlessHandedOver(() => this.collector.untilCollected())) {
       return await this.handOver();
     }
@@ -181,8 +185,11 @@ export class MeetingRun implements MeetingRunContext {
       this.apply(event);
     });
     wf.setHandler(removeBotSignal, () => this.removeBot());
+    wf.setHandler(eraseDataSignal, (request) => this.erasure.request(request));
     wf.setHandler(refreshRecordingUrlUpdate, () => this.refreshRecordingUrl(), {
       validator: () => {
+        if (this.meeting.view.deletedAt !== undefined)
+          throw new Error(`the meeting's data was erased on request at ${this.meeting.view.deletedAt}`);
         if (!this.collector.knowsRecording())
           throw new Error(`the meeting has no recording URL yet (status ${this.meeting.status})`);
       },

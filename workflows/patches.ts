@@ -19,3 +19,7 @@ export const WEBEX_LIST_RETRY_PATCH = 'webex-list-transient';
 // Histories recorded before a meeting's outcome was notified to NOTIFY_WEBHOOK_URLS (workflows/notify/): no
 // notification activity, no delivery workflows.
 export const NOTIFY_PATCH = 'notify-outcome';
+
+// Erasure on request (DELETE …/data, the `eraseData` signal): histories recorded before never received one;
+// asked where an erasure starts its activities, so that a later change of the erasure can be patched too.
+export const ERASURE_PATCH = 'erase-on-request';

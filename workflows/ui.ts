@@ -46,6 +46,12 @@ function statusSection(view: MeetingView): string {
   if (view.startedAt) lines.push(`- **Started:** ${time(view.startedAt)}`);
   if (view.endedAt) lines.push(`- **Ended:** ${time(view.endedAt)}`);
   if (view.endReason) lines.push(`- **End reason:** ${code(view.endReason)}`);
+  if (view.deletedAt) lines.push(`- **Data erased:** ${time(view.deletedAt)} (on request)`);
+  const providerCopy = view.erasure?.provider;
+  if (providerCopy)
+    lines.push(
+      `- **Provider's copy:** ${providerCopy.status}${providerCopy.note ? `: ${md(providerCopy.note)}` : ''}`,
+    );
   return lines.join('\n');
 }
 

@@ -258,4 +258,29 @@ export class MeetingBaasClient {
       throw err;
     }
   }
+
+  /**
+   * Asks Meeting BaaS to delete the bot's data (v1 `POST /bots/{uuid}/delete_data`, v2
+   * `DELETE /v2/bots/{id}/delete-data?delete_from_provider=true`); the provider's own words on success.
+   */
+  async deleteData(botId: string): Promise<string> {
+    const id = encodeURIComponent(botId);
+    if (this.options.apiVersion === 'v1') {
+      const answer = await this.call('delete data', `/bots/${id}/delete_data`, v1DeleteSchema, {
+        method: 'POST',
+      });
+      return `Meeting BaaS: ${answer.ok ? 'deleted' : 'not deleted'} (${answer.status})`;
+    }
+    const answer = await this.call(
+      'delete data',
+      `/v2/bots/${id}/delete-data?delete_from_provider=true`,
+      v2DeleteSchema,
+      { method: 'DELETE' },
+    );
+    return `Meeting BaaS: ${answer.data.message}`;
+  }
 }
+
+// The delete answers (v1 DeleteResponse, v2 DeleteBotDataResponse), as far as they are read.
+const v1DeleteSchema = z.object({ ok: z.boolean(), status: z.string() }).loose();
+const v2DeleteSchema = z.object({ data: z.object({ message: z.string() }).loose() }).loose();

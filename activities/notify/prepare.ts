@@ -29,10 +29,11 @@ export function notifyPrepareActivities(deps: { archive: Archive; notify: Notify
         timestamp: new Date().toISOString(),
         data: redactView(input.view),
       };
+      // Under the meeting's own prefix: erasing the meeting (DELETE …/data) erases what was sent about it too.
       const ref = await deps.archive.putContentAddressed(
-        'notifications',
+        `${input.view.provider}/${input.view.externalId}/notifications`,
         Buffer.from(JSON.stringify(body)),
-        'json',
+        '.json',
       );
       return { body: ref, urls: [...urls], retry };
     },

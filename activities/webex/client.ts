@@ -33,7 +33,7 @@ export interface WebexClientOptions {
   requestTimeoutMs?: number;
 }
 
-type Method = 'GET' | 'PATCH';
+type Method = 'GET' | 'PATCH' | 'DELETE';
 
 const PAGE_SIZE = '100';
 const MAX_REDIRECTS = 5;
@@ -279,5 +279,19 @@ export class WebexClient {
   async patchMeeting(meetingId: string, patch: Partial<WebexMeeting>): Promise<WebexMeeting> {
     const url = this.url(`/meetings/${encodeURIComponent(meetingId)}`);
     return (await this.json('PATCH', url, webexMeetingSchema, patch)).data;
+  }
+
+  /**
+   * `DELETE /recordings/{id}` or `DELETE /meetingTranscripts/{id}` (204), with the reason Webex asks for: the
+   * meeting's data was erased on request.
+   */
+  async deleteAsset(kind: 'recording' | 'transcript', id: string): Promise<void> {
+    const path = kind === 'recording' ? '/recordings' : '/meetingTranscripts';
+    const url = this.url(`${path}/${encodeURIComponent(id)}`);
+    const res = await this.send('DELETE', url, {
+      reason: 'audit',
+      comment: 'the meeting data was erased on request',
+    });
+    await res.body?.cancel().catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ArchiveRef } from '../../domain/archive-ref';
-import type { Archive } from '../../platform/archive';
+import { MeetingErasedError, type Archive } from '../../platform/archive';
 import type { Logger } from '../../platform/logger';
 import { sendError, zodIssues } from '../errors';
 import type { MeetingsGateway } from '../temporal-gateway';
@@ -48,17 +48,23 @@ export function parseWebhook<T>(
 
 /**
  * Stores the raw body in the archive and returns its claim check (content-addressed: a redelivery is
- * stored once), or undefined once 503 is sent because the archive cannot be written.
+ * stored once), or undefined once 503 is sent because the archive cannot be written. Null: the meeting's data
+ * was erased on request, so the body is not stored; the event is still delivered (recorded in its history)
+ * without it.
  */
 export async function claimCheck(
   deps: Pick<WebhookHandlerDeps, 'archive' | 'log'>,
   botId: string,
   raw: Buffer,
   res: Response,
-): Promise<ArchiveRef | undefined> {
+): Promise<ArchiveRef | null | undefined> {
   try {
     return await deps.archive.putContentAddressed(`inbox/meetingbaas/${botId}`, raw, '.json');
   } catch (err) {
+    if (err instanceof MeetingErasedError) {
+      deps.log.info({ workflowId: err.workflowId }, 'webhook body not stored: the meeting was erased');
+      return null;
+    }
     deps.log.error({ err }, 'could not store the webhook body in the archive');
     sendError(res, 503, 'archive_unavailable', 'the archive cannot be written; retry later');
     return undefined;

@@ -21,10 +21,10 @@ export function v2WebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
     if (webhook.event === 'bot.completed') {
       // The transcript activity reads the transcription URL from the stored body: the workflow gets a claim check.
       const payloadRef = await claimCheck(deps, webhook.data.bot_id, req.rawBody!, res);
-      if (!payloadRef) return;
+      if (payloadRef === undefined) return;
       return deliverEvent(
         deps.gateway,
-        v2ToProviderEvent(webhook, { deliveryId, receivedAt, payloadRef }),
+        v2ToProviderEvent(webhook, { deliveryId, receivedAt, payloadRef: payloadRef ?? undefined }),
         res,
       );
     }

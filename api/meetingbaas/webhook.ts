@@ -30,9 +30,13 @@ function v1WebhookHandler(deps: MeetingBaasWebhookDeps): RequestHandler {
     if (webhook.event === 'complete') {
       // The body carries the whole transcript: keep it in the archive, send the workflow a claim check.
       const payloadRef = await claimCheck(deps, webhook.data.bot_id, req.rawBody!, res);
-      if (!payloadRef) return;
+      if (payloadRef === undefined) return;
       const recordingUrlExpiresAt = webhook.data.mp4 ? presignedUrlExpiry(webhook.data.mp4) : undefined;
-      const event = v1ToProviderEvent(webhook, { receivedAt, payloadRef, recordingUrlExpiresAt });
+      const event = v1ToProviderEvent(webhook, {
+        receivedAt,
+        payloadRef: payloadRef ?? undefined,
+        recordingUrlExpiresAt,
+      });
       return deliverEvent(deps.gateway, event, res);
     }
     await deliverEvent(deps.gateway, v1ToProviderEvent(webhook, { receivedAt }), res);

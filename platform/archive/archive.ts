@@ -15,6 +15,12 @@ export interface PutOptions {
   expectedBytes?: number;
 }
 
+/**
+ * How a client is given an archived object (GET …/recording): a short-lived presigned URL of the object store,
+ * or a local file that the API serves itself (with Range).
+ */
+export type ServedCopy = { kind: 'url'; url: string; expiresAt: string } | { kind: 'file'; path: string };
+
 export interface Archive {
   /** Where the archive is, for logs and errors: a directory, or `s3://<bucket>/<prefix>`. */
   readonly location: string;
@@ -31,6 +37,13 @@ export interface Archive {
   read(ref: Pick<ArchiveRef, 'uri'>): Promise<Buffer>;
   /** Readiness: the archive can be written now; throws an error naming the archive and the cause. */
   checkWritable(): Promise<void>;
+  // Serving our own copy and erasure (GET …/recording, DELETE …/data):
+  /** How a client gets the bytes behind a URI this archive handed out, for about `seconds`. */
+  servedCopy(ref: Pick<ArchiveRef, 'uri'>, seconds: number): Promise<ServedCopy>;
+  /** Whether an object is stored under `key`. */
+  has(key: string): Promise<boolean>;
+  /** Deletes every object under `<prefix>/` (partials too); how many objects were deleted. Idempotent. */
+  deleteUnder(prefix: string): Promise<number>;
 }
 
 export class IncompleteStreamError extends Error {

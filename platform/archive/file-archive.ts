@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArchiveRef } from '../../domain/archive-ref';
-import { keySegments, type Archive, type ArchiveSource, type PutOptions } from './archive';
+import { keySegments, type Archive, type ArchiveSource, type PutOptions, type ServedCopy } from './archive';
 import { FilePartialWrite, PARTIAL_ID, partialPathOf } from './file-partial';
 import { measuringStream } from './measure';
 import type { PartialWrite, ResumableArchive } from './resumable';
@@ -118,6 +118,28 @@ export class FileArchive implements Archive, ResumableArchive {
       const why = err instanceof Error ? err.message : String(err);
       throw new Error(`the archive ${this.root} is not writable: ${why}`, { cause: err });
     }
+  }
+
+  /** The file itself: the API serves it (a directory archive has no URL of its own to hand out). */
+  async servedCopy(ref: Pick<ArchiveRef, 'uri'>): Promise<ServedCopy> {
+    const file = this.fileOf(ref.uri);
+    await fsp.access(file);
+    return { kind: 'file', path: file };
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await fsp.stat(this.pathOf(key)).catch(() => undefined))?.isFile() ?? false;
+  }
+
+  async deleteUnder(prefix: string): Promise<number> {
+    const dir = this.pathOf(prefix);
+    const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    });
+    const files = entries.filter((e) => e.isFile()).length;
+    await fsp.rm(dir, { recursive: true, force: true });
+    return files;
   }
 
   /** A resumable write of `key` (file-partial.ts): an empty hidden partial, other partials of the key gone. */

@@ -4,12 +4,16 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  AbortMultipartUploadCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import type { ArchiveRef } from '../../domain/archive-ref';
@@ -19,6 +23,7 @@ import {
   type Archive,
   type ArchiveSource,
   type PutOptions,
+  type ServedCopy,
 } from './archive';
 import { measuringStream } from './measure';
 import type { PartialWrite, ResumableArchive } from './resumable';
@@ -226,6 +231,65 @@ export class S3Archive implements Archive, ResumableArchive {
       await this.verify(Key, ref, ref.bytes <= MAX_COPY_BYTES);
     } catch (err) {
       throw this.failure(err, `archiving ${ref.uri}`);
+    }
+  }
+
+  /** A presigned GET URL of the object, valid `seconds`: the client downloads from the store directly. */
+  async servedCopy(ref: Pick<ArchiveRef, 'uri'>, seconds: number): Promise<ServedCopy> {
+    const command = new GetObjectCommand({ Bucket: this.where.bucket, Key: this.keyOf(ref.uri) });
+    const url = await getSignedUrl(this.client, command, { expiresIn: seconds });
+    return { kind: 'url', url, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() };
+  }
+
+  async has(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.where.bucket, Key: this.objectKey(key) }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw this.failure(err, `looking for ${this.uriOf(key)}`);
+    }
+  }
+
+  /** Lists and deletes the objects one by one (a meeting has a handful; not every S3 server has DeleteObjects). */
+  async deleteUnder(prefix: string): Promise<number> {
+    const Prefix = `${this.objectKey(prefix)}/`;
+    const gone = new Set<string>();
+    let deleted = 0;
+    try {
+      for (;;) {
+        // Each page is deleted before the next listing: a listing started again sees only what is left.
+        const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.where.bucket, Prefix }));
+        // A key listed again after its deletion (a lagging listing) is not deleted twice, nor waited for.
+        const keys = (page.Contents ?? []).flatMap((o) => (o.Key && !gone.has(o.Key) ? [o.Key] : []));
+        if (!keys.length) {
+          await this.abortUploadsUnder(Prefix);
+          return deleted;
+        }
+        for (const Key of keys) {
+          await this.client.send(new DeleteObjectCommand({ Bucket: this.where.bucket, Key }));
+          gone.add(Key);
+          deleted++;
+        }
+      }
+    } catch (err) {
+      if ((err as { name?: string }).name === 'NoSuchBucket') return deleted;
+      throw this.failure(err, `deleting ${this.location}/${prefix}/`);
+    }
+  }
+
+  /** Multipart uploads under way (or kept for a resumed download) under `Prefix`: aborted, their parts gone. */
+  private async abortUploadsUnder(Prefix: string): Promise<void> {
+    const Bucket = this.where.bucket;
+    const listed = await this.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix }));
+    for (const upload of listed.Uploads ?? []) {
+      if (!upload.Key || !upload.UploadId) continue;
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }))
+        .catch((err: unknown) => {
+          // Completed or aborted meanwhile: nothing left of it.
+          if (!isNotFound(err) && (err as { name?: string }).name !== 'NoSuchUpload') throw err;
+        });
     }
   }
 

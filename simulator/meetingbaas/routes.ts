@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { checkPresigned, presign } from '../presign';
 import { BotEndpoints } from './bots';
 import { changeRecording, serveRecording, simMeeting, type SimMeeting } from './recording-file';
+import { DataDeletions } from './delete-data';
 import {
   completeWebhook,
   createScenario,
@@ -46,11 +47,14 @@ export class MeetingBaasSim {
   readonly meetings = new Map<string, SimMeeting>();
   /** Bots sent and removed through the REST API. */
   readonly bots: BotEndpoints;
+  /** Data deletions asked for through the REST API (recorded; refusals scripted by tests). */
+  readonly deletions: DataDeletions;
   private readonly now: () => number;
 
   constructor(private readonly options: MeetingBaasSimOptions) {
     this.now = options.now ?? Date.now;
     this.bots = new BotEndpoints(this, this.now);
+    this.deletions = new DataDeletions(this);
   }
 
   create(input: unknown): SimMeeting {
@@ -199,6 +203,7 @@ export class MeetingBaasSim {
     };
 
     router.use(this.bots.routes(requireKey));
+    router.use(this.deletions.routes(requireKey));
 
     router.get('/bots/meeting_data', requireKey, (req, res) => {
       const botId = typeof req.query.bot_id === 'string' ? req.query.bot_id : '';

@@ -18,6 +18,8 @@ export interface WebexApiSource {
   recordingDetails(recordingId: string): object | undefined;
   listTranscripts(meetingId?: string): object[];
   publishedTranscript(transcriptId: string): WebexMeeting | undefined;
+  /** Every DELETE of a recording or transcript, in order (tests read them). */
+  readonly deletedAssets: Array<{ kind: 'recording' | 'transcript'; id: string; status: number }>;
 }
 
 const queryString = (req: Request, name: string): string | undefined => {
@@ -43,6 +45,20 @@ export function webexApiRouter(sim: WebexApiSource): Router {
     const details = sim.recordingDetails(req.params.recordingId);
     if (!details) return webexError(res, 404, 'The requested resource could not be found.');
     res.json(details);
+  });
+
+  // Deletion (204; 404 when unknown): recorded, the asset itself is left as it is.
+  router.delete('/recordings/:recordingId', (req, res) => {
+    const status = sim.recordingDetails(req.params.recordingId) ? 204 : 404;
+    sim.deletedAssets.push({ kind: 'recording', id: req.params.recordingId, status });
+    if (status === 404) return webexError(res, 404, 'The requested resource could not be found.');
+    res.status(204).end();
+  });
+  router.delete('/meetingTranscripts/:transcriptId', (req, res) => {
+    const status = sim.publishedTranscript(req.params.transcriptId) ? 204 : 404;
+    sim.deletedAssets.push({ kind: 'transcript', id: req.params.transcriptId, status });
+    if (status === 404) return webexError(res, 404, 'The requested resource could not be found.');
+    res.status(204).end();
   });
 
   router.get('/meetingTranscripts', (req, res) => {

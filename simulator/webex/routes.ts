@@ -72,6 +72,7 @@ const webhookSchema = z.object({
 export class WebexSim {
   /** Scenario meetings by instance id. */
   readonly meetings = new Map<string, WebexMeeting>();
+  readonly deletedAssets: Array<{ kind: 'recording' | 'transcript'; id: string; status: number }> = [];
   readonly tokens: WebexTokens;
   readonly meetingStore: WebexMeetingStore;
   readonly webhookSecret: string;

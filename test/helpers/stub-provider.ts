@@ -81,6 +81,8 @@ const DEFAULT_ANSWERS: { [K in ActivityName]: Answer<K> } = {
   // No NOTIFY_WEBHOOK_URLS unless a test scripts them (under NO_MEETING: these inputs name no meeting).
   prepareNotification: () => undefined,
   deliverNotification: () => ({ status: 200 }),
+  eraseMeetingData: () => ({ objects: 3 }),
+  deleteProviderData: ({ input }) => ({ note: `${input.provider}: deleted` }),
 };
 
 /** Where the calls about no meeting are scripted and recorded (sending a bot: its id is the answer). */

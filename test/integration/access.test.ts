@@ -24,12 +24,14 @@ const READ_ROUTES: Route[] = [
   ['GET', () => `/meetings/meetingbaas/${botId}/recording`],
   ['GET', () => '/metrics'],
   ['GET', () => '/no/such/route'],
+  ['GET', () => `/meetings/meetingbaas/${botId}/recording/file`],
 ];
 const WRITE_ROUTES: Route[] = [
   ['POST', () => `/meetings/meetingbaas/${botId}/recording-url`],
   ['POST', () => '/bots', { meeting_url: 'https://meet.google.com/abc-defg-hij', bot_name: 'Stranger' }],
   ['DELETE', () => `/bots/${botId}`],
   ['POST', () => '/no/such/route'],
+  ['DELETE', () => `/meetings/meetingbaas/${botId}/data`],
 ];
 
 async function call([method, path, body]: Route, headers: Record<string, string> = {}) {

@@ -102,7 +102,7 @@ describe('the refreshRecordingUrl Update', () => {
     expect(v.recording?.status).toBe('archived');
   });
 
-  test('GET .../recording redirects (302) to a URL that serves the recording', async () => {
+  test('GET .../recording redirects (302) to a URL that serves the recording (our archived copy)', async () => {
     const meeting = stack.sim.meetingBaas.create({ urlExpiresSeconds: 0, recordingBytes: 20_000 });
     await stack.sim.meetingBaas.play(meeting.botId, { webhookUrl: stack.webhookUrl });
     await viewWhen(meeting.botId, (v) => v.status === 'completed');
@@ -110,8 +110,10 @@ describe('the refreshRecordingUrl Update', () => {
       redirect: 'manual',
     });
     expect(res.status).toBe(302);
+    // Archived: the file on this API (the directory archive), with the same token.
     const location = res.headers.get('location')!;
-    const file = await fetch(location);
+    expect(location).toBe(`/meetings/meetingbaas/${meeting.botId}/recording/file`);
+    const file = await stack.api(location);
     expect(file.status).toBe(200);
     expect((await file.arrayBuffer()).byteLength).toBe(20_000);
   });

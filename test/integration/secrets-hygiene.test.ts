@@ -75,11 +75,17 @@ function noteSignatures(text: string): void {
   for (const m of text.matchAll(SIGNATURE)) signatures.add(m[1]!.toLowerCase());
 }
 
-/** GET …/recording while logging: a 302 to a signed URL, which the log must not hold. */
+/**
+ * The provider's signed URL through the refreshRecordingUrl Update (POST …/recording-url) while logging, which
+ * the log must not hold; GET …/recording of an archived recording redirects to our own copy instead.
+ */
 async function redirectOf(provider: 'meetingbaas' | 'webex', id: string): Promise<string> {
-  const res = await stack.api(`/meetings/${provider}/${id}/recording`, { redirect: 'manual' });
-  expect(res.status).toBe(302);
-  const location = res.headers.get('location')!;
+  const own = await stack.api(`/meetings/${provider}/${id}/recording`, { redirect: 'manual' });
+  expect(own.status).toBe(302);
+  expect(own.headers.get('location')).toBe(`/meetings/${provider}/${id}/recording/file`);
+  const res = await stack.api(`/meetings/${provider}/${id}/recording-url`, { method: 'POST' });
+  expect(res.status).toBe(200);
+  const location = ((await res.json()) as { url: string }).url;
   expect(location).toMatch(SIGNATURE);
   noteSignatures(location);
   handedOut.add(location);
@@ -263,8 +269,8 @@ describe('after the meetings: every secret the service was handed', () => {
     const text = logLines.join('');
     expect(found(text, secrets)).toEqual([]);
     expect(text).not.toMatch(/X-Amz-(Signature|Credential)/i);
-    // The redirects were logged, without their signature.
-    expect(text).toMatch(/"location":"http:\/\/127\.0\.0\.1:\d+\/recordings\/[^"?]+\.mp4"/);
+    // The redirects were logged: to our own archived copy (GET …/recording once archived).
+    expect(text).toMatch(/"location":"\/meetings\/(meetingbaas|webex)\/[^"?]+\/recording\/file"/);
   });
 
   test('the workflow histories hold none of them, but in the Update results', async () => {
