@@ -141,7 +141,7 @@ export function guardErasure<A extends Archive>(archive: A): A {
       return async (key: string, ...rest: unknown[]) => {
         const meeting = meetingOfKey(key);
         if (!meeting) return method.call(target, key, ...rest);
-        return guarded(meeting, async () => method.call(target, key, ...rest));
+        return guarded(meeting, () => Promise.resolve(method.call(target, key, ...rest)));
       };
     },
   });
