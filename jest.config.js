@@ -1,7 +1,8 @@
 // Two projects, one run, one count: `suite` is every test on the directory archive; `s3` runs the end-to-end
 // files below again with their stacks archiving to a real S3 server (SeaweedFS, started once by the global
 // setup). `TEST_ARCHIVE=s3 npx jest [files]` (`npm run test:s3`) runs the `suite` project alone, on S3.
-const S3_END_TO_END = ['meetingbaas-flow', 'meetingbaas-v2', 'webex-flow', 'late-delivery', 'large-payload'];
+// (Not webex-flow: its seed meeting has a fixed id, which two projects running at once would share.)
+const S3_END_TO_END = ['meetingbaas-flow', 'meetingbaas-v2', 'large-payload'];
 
 const shared = {
   testEnvironment: 'node',

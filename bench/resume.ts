@@ -4,8 +4,7 @@
 // it as a worker shutdown stops it (its partial kept), the second gets the first's last heartbeat, as Temporal
 // hands it over. Runs archiveRecording itself (the SDK's activity harness), on the directory archive and on
 // S3 (a SeaweedFS of its own). Time between attempts (heartbeat timeout, retry backoff) is Temporal's and is
-// left out. Not wired into bench/run.ts here: `runResume()` returns the rows, `node --import tsx
-// bench/resume.ts` prints them.
+// left out. `npm run bench -- --only=resume` runs it (so does `node --import tsx bench/resume.ts`).
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';

@@ -9,6 +9,7 @@ import { finishArchiveOnly, printArchiveBench, runArchiveBench } from './archive
 import { runEndToEnd, type EndToEndResult } from './end-to-end';
 import { printEncryption, runEncryptionComparison, type EncryptionResult } from './encryption';
 import { load } from './load';
+import { resumeTable, runResume } from './resume';
 import { runNotify, type NotifyBenchResult } from './notify';
 import { runStorm, type StormResult } from './storm';
 import { Client, Connection } from '@temporalio/client';
@@ -30,7 +31,7 @@ const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.s
 const numberOption = (name: string, fallback: number) => Number(option(name) ?? fallback);
 const quick = flag('quick');
 // --only=storm,ingestion: just those phases (archive, end-to-end, memory, open, storm, ingestion; encryption
-// runs only when named: --only=encryption).
+// and resume run only when named: --only=encryption, --only=resume).
 const only = option('only')?.split(',');
 const phase = (name: string) => !only || only.includes(name);
 const growth = flag('growth') ? [100, 500, 1000] : [];
@@ -238,7 +239,15 @@ async function main() {
   const started = Date.now();
   // The archive phase needs none of the services below: it runs first, on its own.
   const archive = phase('archive') ? await runArchiveBench(settings.archive, progress) : undefined;
-  if (archive && only?.every((p) => p === 'archive')) return finishArchiveOnly(archive, started);
+  // Resumable downloads (bench/resume.ts): only when named (--only=resume), it takes a few minutes.
+  if (only?.includes('resume')) {
+    progress('resume: interrupted downloads resumed, against uninterrupted and restarted ones');
+    console.log(`\nResumable downloads\n${resumeTable(await runResume())}`);
+  }
+  if (only?.every((p) => p === 'archive' || p === 'resume')) {
+    if (archive) finishArchiveOnly(archive, started);
+    return;
+  }
   // --profile: V8 CPU profiles of the worker and the API (open them in Chrome DevTools or speedscope).
   const profileDir = flag('profile')
     ? path.join(__dirname, 'results', `profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`)

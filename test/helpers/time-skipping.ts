@@ -8,6 +8,7 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../../dev/eventually';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,7 +140,15 @@ export async function startSkippedMeetings(): Promise<SkippedMeetings> {
       return { view: result, closedAtMs: closeTime.getTime() };
     },
     async terminate(p, id) {
-      await env.client.workflow.getHandle(meetingWorkflowId(p, id)).terminate('the test is over');
+      const handle = env.client.workflow.getHandle(meetingWorkflowId(p, id));
+      // Not while an activity is under way (the notification's, right after the outcome): the test server
+      // keeps time from skipping, for every later test, for an activity of a workflow terminated under it.
+      await eventually(
+        async () => (await handle.describe()).raw.pendingActivities?.length ?? 0,
+        (pending) => pending === 0,
+        10_000,
+      );
+      await handle.terminate('the test is over');
     },
     async stop() {
       worker.shutdown();

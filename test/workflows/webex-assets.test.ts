@@ -114,8 +114,8 @@ test('the recording is published 5 h after the end and announced: looked for at 
   expect(secondsAfter(t0, archived[0]!.atMs, publishedAfter)).toBe(publishedAfter);
   expect(done.recording).toMatchObject({ status: 'archived', parts: [{ id: 'rec-1', status: 'archived' }] });
   expect(done.transcript).toMatchObject({ status: 'archived', id: 'tr-1' });
-  // Looking for more until the deadline, then the linger: the next test's subject.
-  await meetings.terminate('webex', meetingId);
+  // Looking for more until the deadline, then the linger (the next test's subject): run to its end.
+  await meetings.closed('webex', meetingId);
 });
 
 test('all published at once: completed at the end; a transcript published 10 h later is collected too; closed a linger after the deadline', async () => {
