@@ -44,11 +44,17 @@ async function reached(progress: LoadProgress, started: number, step: string): P
 interface Download {
   workflowId: string;
   pid: number;
-  bytes: number;
+  /** How long its activity had been running. */
+  runningMs: number;
   expectedBytes: number;
 }
 
-/** A recording download under way: its activity started, its last heartbeat between 0 and all bytes. */
+/**
+ * A recording download under way for a few seconds: its activity started 2 to 5 s ago (recordings are served
+ * at 1 MB/s, so some MB are stored and more are to come) on a worker its heartbeat names. Not by the
+ * heartbeat's byte count: Temporal records heartbeats at most every 8 s (0.8 × the heartbeat timeout), and the
+ * first one comes with the first response, at 0 bytes.
+ */
 async function downloadInProgress(client: Client, progress: LoadProgress): Promise<Download | undefined> {
   for (const workflowId of progress.downloading) {
     const description = await client.workflow
@@ -61,8 +67,11 @@ async function downloadInProgress(client: Client, progress: LoadProgress): Promi
       if (!payload) continue;
       const beat = defaultPayloadConverter.fromPayload<{ bytes?: number; expectedBytes?: number }>(payload);
       const pid = Number.parseInt(activity.lastWorkerIdentity?.split('@')[0] ?? '', 10);
-      if (beat.bytes && beat.expectedBytes && beat.bytes < beat.expectedBytes * 0.7 && pid)
-        return { workflowId, pid, bytes: beat.bytes, expectedBytes: beat.expectedBytes };
+      const startedMs = Number(activity.lastStartedTime?.seconds ?? 0) * 1000;
+      const runningMs = Date.now() - startedMs;
+      if (beat.expectedBytes && (beat.bytes ?? 0) < beat.expectedBytes * 0.7 && pid && startedMs)
+        if (runningMs >= 2_000 && runningMs <= 5_000)
+          return { workflowId, pid, runningMs, expectedBytes: beat.expectedBytes };
     }
   }
   return undefined;
@@ -75,7 +84,7 @@ async function killWorkerMidDownload(o: ChaosOptions): Promise<Kill> {
     if (download && worker) {
       const at = Date.now();
       await worker.kill();
-      const detail = `${download.workflowId} at ${(download.bytes / 2 ** 20).toFixed(1)} of ${(download.expectedBytes / 2 ** 20).toFixed(1)} MB`;
+      const detail = `${download.workflowId}, ${(download.runningMs / 1000).toFixed(1)} s into a ${(download.expectedBytes / 2 ** 20).toFixed(1)} MB download at 1 MB/s`;
       o.log(`killed ${worker.name} (SIGKILL) during the download of ${detail}`);
       await delay(5_000);
       await worker.start();
