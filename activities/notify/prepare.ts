@@ -29,9 +29,10 @@ export function notifyPrepareActivities(deps: { archive: Archive; notify: Notify
         timestamp: new Date().toISOString(),
         data: redactView(input.view),
       };
-      // Under the meeting's own prefix: erasing the meeting (DELETE …/data) erases what was sent about it too.
+      // Erasing the meeting (DELETE …/data) erases what was sent about it too (meetingPrefixes); outside its
+      // asset prefix, so that an erased meeting's outcome (its view, without archived data) is still sent.
       const ref = await deps.archive.putContentAddressed(
-        `${input.view.provider}/${input.view.externalId}/notifications`,
+        `notifications/${input.view.provider}/${input.view.externalId}`,
         Buffer.from(JSON.stringify(body)),
         '.json',
       );

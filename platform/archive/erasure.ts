@@ -18,9 +18,16 @@ export interface MeetingRef {
 
 const PROVIDERS: ReadonlySet<string> = new Set<Provider>(['meetingbaas', 'webex']);
 
-/** Where a meeting's objects are: its assets (`<provider>/<id>/`) and its stored webhook bodies. */
+/**
+ * Where a meeting's objects are: its assets (`<provider>/<id>/`), its stored webhook bodies and the bodies of
+ * the notifications sent about it (activities/notify/prepare.ts).
+ */
 export function meetingPrefixes({ provider, externalId }: MeetingRef): string[] {
-  return [`${provider}/${externalId}`, `inbox/${provider}/${externalId}`];
+  return [
+    `${provider}/${externalId}`,
+    `inbox/${provider}/${externalId}`,
+    `notifications/${provider}/${externalId}`,
+  ];
 }
 
 /**

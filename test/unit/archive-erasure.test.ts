@@ -41,8 +41,15 @@ test('erased: every object deleted, the mark kept; writes refused; a second eras
   await archive.putBytes('meetingbaas/bot-1/recording.mp4', 'video');
   await archive.putContentAddressed('inbox/meetingbaas/bot-1', Buffer.from('{}'), '.json');
   await archive.putBytes('meetingbaas/bot-2/recording.mp4', 'other');
+  const sent = await archive.putContentAddressed(
+    'notifications/meetingbaas/bot-1',
+    Buffer.from('{}'),
+    '.json',
+  );
 
-  expect(await eraseMeetingObjects(archive, bot, '2026-01-01T00:00:00.000Z')).toEqual({ objects: 2 });
+  expect(await eraseMeetingObjects(archive, bot, '2026-01-01T00:00:00.000Z')).toEqual({ objects: 3 });
+  // What was sent about it is erased too.
+  await expect(archive.read(sent)).rejects.toBeInstanceOf(MeetingErasedError);
   expect(await archive.has(tombstoneKey(bot))).toBe(true);
   expect(fs.existsSync(path.join(dir, 'meetingbaas', 'bot-1'))).toBe(false);
   expect(await archive.has('meetingbaas/bot-2/recording.mp4')).toBe(true);
@@ -57,6 +64,8 @@ test('erased: every object deleted, the mark kept; writes refused; a second eras
     MeetingErasedError,
   );
   expect(await eraseMeetingObjects(archive, bot, '2026-01-02T00:00:00.000Z')).toEqual({ objects: 0 });
+  // Its outcome, told after the erasure (a view without archived data), may still be sent.
+  await archive.putContentAddressed('notifications/meetingbaas/bot-1', Buffer.from('{"late":1}'), '.json');
   expect(JSON.parse((await raw.read({ uri: raw.uriOf(tombstoneKey(bot)) })).toString())).toEqual({
     erasedAt: '2026-01-01T00:00:00.000Z',
   });
