@@ -17,15 +17,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import type { ArchiveRef } from '../../domain/archive-ref';
-import {
-  IncompleteStreamError,
-  keySegments,
-  type Archive,
-  type ArchiveSource,
-  type PutOptions,
-  type ServedCopy,
-} from './archive';
+import { keySegments, type Archive, type ArchiveSource, type PutOptions, type ServedCopy } from './archive';
 import { measuringStream } from './measure';
+import { taggedSource } from './source-errors';
 import type { PartialWrite, ResumableArchive } from './resumable';
 import { S3PartialWrite, type S3PartialContext } from './s3-partial';
 import { ArchiveStoreError, s3Failure } from './s3-failure';
@@ -85,17 +79,9 @@ export class S3Archive implements Archive, ResumableArchive {
     const uri = this.uriOf(key);
     await this.ensureBucket();
     // Errors of the source (a cut download) pass as they are: they say nothing about the archive.
-    const fromSource = new WeakSet<object>();
-    async function* tagged() {
-      try {
-        for await (const chunk of source as AsyncIterable<Uint8Array>) yield chunk;
-      } catch (err) {
-        if (err && typeof err === 'object') fromSource.add(err);
-        throw err;
-      }
-    }
+    const tagged = taggedSource(source);
     const measure = measuringStream(options);
-    pipeline(tagged(), measure.stream, () => {});
+    pipeline(tagged.chunks, measure.stream, () => {});
     let etag: string | undefined;
     try {
       const upload = new Upload({
@@ -106,8 +92,7 @@ export class S3Archive implements Archive, ResumableArchive {
       etag = (await upload.done()).ETag;
     } catch (err) {
       measure.stream.destroy();
-      const ours = err !== null && typeof err === 'object' && fromSource.has(err);
-      if (ours || err instanceof IncompleteStreamError) throw err;
+      if (tagged.isSourceError(err)) throw err;
       throw this.failure(err, `archiving ${uri}`);
     }
     const ref = { uri, bytes: measure.bytes, sha256: measure.digest() };

@@ -12,8 +12,9 @@ import {
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import type { ArchiveRef } from '../../domain/archive-ref';
-import { IncompleteStreamError, type ArchiveSource, type PutOptions } from './archive';
+import type { ArchiveSource, PutOptions } from './archive';
 import { measuringStream } from './measure';
+import { taggedSource } from './source-errors';
 import type { PartialWrite } from './resumable';
 
 /**
@@ -103,18 +104,10 @@ export class S3PartialWrite implements PartialWrite {
     const UploadId = this.handle;
     const resumed = this.storedBytes > 0;
     // Errors of the source (a cut download) pass as they are: they say nothing about the archive.
-    const fromSource = new WeakSet<object>();
-    async function* tagged() {
-      try {
-        for await (const chunk of source as AsyncIterable<Uint8Array>) yield chunk;
-      } catch (err) {
-        if (err && typeof err === 'object') fromSource.add(err);
-        throw err;
-      }
-    }
+    const tagged = taggedSource(source);
     // Counted from the stored prefix; hashed here only when there is none (else from the store, below).
     const measure = measuringStream(options, { bytes: this.storedBytes, hash: createHash('sha256') });
-    pipeline(tagged(), measure.stream, () => {});
+    pipeline(tagged.chunks, measure.stream, () => {});
 
     const parts = [...this.parts];
     let next = parts.length + 1;
@@ -147,8 +140,7 @@ export class S3PartialWrite implements PartialWrite {
       // The finished parts stay for the next attempt.
       measure.stream.destroy();
       await Promise.allSettled(inFlight);
-      const ours = err !== null && typeof err === 'object' && fromSource.has(err);
-      if (ours || err instanceof IncompleteStreamError) throw err;
+      if (tagged.isSourceError(err)) throw err;
       throw this.ctx.failure(err, `archiving ${uri}`);
     }
 
