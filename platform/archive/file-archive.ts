@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import { keySegments, type Archive, type ArchiveSource, type PutOptions, type ServedCopy } from './archive';
 import { FilePartialWrite, PARTIAL_ID, partialPathOf } from './file-partial';
+import { FlushingFileWriteStream } from './flushing-file-stream';
 import { measuringStream } from './measure';
 import type { PartialWrite, ResumableArchive } from './resumable';
 
@@ -62,18 +62,19 @@ export class FileArchive implements Archive, ResumableArchive {
     // A stream of another length than expected fails in the pipeline, so it is never renamed into place.
     const measure = measuringStream(options);
     try {
-      // `flush: true` fsyncs before close, so the rename below publishes durable bytes.
-      await pipeline(source, measure.stream, fs.createWriteStream(partial, { flush: true }));
+      // The stream ends with an fsync, so the rename below publishes durable bytes.
+      await pipeline(source, measure.stream, new FlushingFileWriteStream(partial));
       await fsp.rename(partial, target);
     } catch (err) {
       await fsp.rm(partial, { force: true });
       throw err;
     }
-    return { uri: pathToFileURL(target).href, bytes: measure.bytes, sha256: measure.digest() };
+    return { uri: pathToFileURL(target).href, bytes: measure.bytes, sha256: await measure.digest() };
   }
 
   async putBytes(key: string, data: Uint8Array | string): Promise<ArchiveRef> {
-    return this.putStream(key, Readable.from([typeof data === 'string' ? Buffer.from(data) : data]));
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    return this.putStream(key, Readable.from([bytes]), { expectedBytes: bytes.byteLength });
   }
 
   async putJson(key: string, value: unknown): Promise<ArchiveRef> {
@@ -94,7 +95,7 @@ export class FileArchive implements Archive, ResumableArchive {
     // removing the other's (as putStream's cleanup of a dead attempt would), the last rename wins with the
     // same bytes.
     await fsp.mkdir(path.dirname(target), { recursive: true });
-    return this.write(target, Readable.from([data]), {});
+    return this.write(target, Readable.from([data]), { expectedBytes: data.byteLength });
   }
 
   async read(ref: Pick<ArchiveRef, 'uri'>): Promise<Buffer> {

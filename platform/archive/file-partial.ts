@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import type { ArchiveSource, PutOptions } from './archive';
-import { measuringStream } from './measure';
+import { FlushingFileWriteStream } from './flushing-file-stream';
+import { hashFor, measuringStream } from './measure';
 import type { PartialWrite } from './resumable';
 
 /** A partial's id: a UUID, as in the hidden `.<name>.<uuid>.partial` beside the target. */
@@ -36,17 +36,22 @@ export class FilePartialWrite implements PartialWrite {
   async complete(source: ArchiveSource, options: PutOptions = {}): Promise<ArchiveRef> {
     const file = this.file;
     // The stored prefix, hashed again from the file (local reads, not the provider), then cut to exactly that.
-    const hash = createHash('sha256');
-    if (this.storedBytes > 0) {
-      for await (const chunk of fs.createReadStream(file, { end: this.storedBytes - 1 }))
-        hash.update(chunk as Buffer);
+    const hash = hashFor(options.expectedBytes);
+    try {
+      if (this.storedBytes > 0) {
+        for await (const chunk of fs.createReadStream(file, { end: this.storedBytes - 1 }))
+          await hash.update(chunk as Buffer);
+      }
+      await fsp.truncate(file, this.storedBytes);
+    } catch (err) {
+      hash.abandon();
+      throw err;
     }
-    await fsp.truncate(file, this.storedBytes);
     const measure = measuringStream(options, { bytes: this.storedBytes, hash });
     // A failure keeps the partial: what reached the file is where the next attempt continues.
-    await pipeline(source, measure.stream, fs.createWriteStream(file, { flags: 'a', flush: true }));
+    await pipeline(source, measure.stream, new FlushingFileWriteStream(file, 'a'));
     await fsp.rename(file, this.target);
-    return { uri: this.uri, bytes: measure.bytes, sha256: measure.digest() };
+    return { uri: this.uri, bytes: measure.bytes, sha256: await measure.digest() };
   }
 
   async discard(): Promise<void> {

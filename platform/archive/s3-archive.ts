@@ -95,7 +95,7 @@ export class S3Archive implements Archive, ResumableArchive {
       if (tagged.isSourceError(err)) throw err;
       throw this.failure(err, `archiving ${uri}`);
     }
-    const ref = { uri, bytes: measure.bytes, sha256: measure.digest() };
+    const ref = { uri, bytes: measure.bytes, sha256: await measure.digest() };
     await this.seal(Key, ref, etag);
     return ref;
   }

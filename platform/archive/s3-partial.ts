@@ -9,11 +9,10 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import type { ArchiveSource, PutOptions } from './archive';
-import { measuringStream } from './measure';
+import { hashFor, measuringStream } from './measure';
 import { taggedSource } from './source-errors';
 import type { PartialWrite } from './resumable';
 
@@ -106,7 +105,8 @@ export class S3PartialWrite implements PartialWrite {
     // Errors of the source (a cut download) pass as they are: they say nothing about the archive.
     const tagged = taggedSource(source);
     // Counted from the stored prefix; hashed here only when there is none (else from the store, below).
-    const measure = measuringStream(options, { bytes: this.storedBytes, hash: createHash('sha256') });
+    const hash = hashFor(options.expectedBytes);
+    const measure = measuringStream(options, { bytes: this.storedBytes, hash });
     pipeline(tagged.chunks, measure.stream, () => {});
 
     const parts = [...this.parts];
@@ -154,7 +154,13 @@ export class S3PartialWrite implements PartialWrite {
     } catch (err) {
       throw this.ctx.failure(err, `completing ${uri}`);
     }
-    const ref = { uri, bytes: measure.bytes, sha256: resumed ? await this.hashStored() : measure.digest() };
+    // A resumed upload's hash saw only this attempt's bytes: the whole object is hashed from the store.
+    if (resumed) hash.abandon();
+    const ref = {
+      uri,
+      bytes: measure.bytes,
+      sha256: resumed ? await this.hashStored() : await measure.digest(),
+    };
     await this.ctx.seal(ref, etag);
     return ref;
   }
@@ -174,12 +180,13 @@ export class S3PartialWrite implements PartialWrite {
    */
   private async hashStored(): Promise<string> {
     const { Bucket, Key, client, uri } = this.ctx;
+    const hash = hashFor(undefined);
     try {
       const answer = await client.send(new GetObjectCommand({ Bucket, Key }));
-      const hash = createHash('sha256');
-      for await (const chunk of answer.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
-      return hash.digest('hex');
+      for await (const chunk of answer.Body as AsyncIterable<Uint8Array>) await hash.update(chunk);
+      return await hash.digest();
     } catch (err) {
+      hash.abandon();
       throw this.ctx.failure(err, `hashing ${uri}`);
     }
   }
