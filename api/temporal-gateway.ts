@@ -7,7 +7,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure, type SignalDefinition } from '@temporalio/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { listMeetings, readMeeting } from '../client/temporal-reads';
 import type { MeetingsList, MeetingsListQuery } from '../contract/meetings-list';
@@ -32,6 +32,7 @@ import {
 import type { ArchiveRef } from '../domain/archive-ref';
 import type { ProviderEvent } from '../domain/events';
 import { announcesFinalData, resumesClosedMeeting } from '../domain/late-delivery';
+import type { MeetingStatus } from '../domain/lifecycle';
 import { meetingWorkflowId, type Provider } from '../domain/workflow-id';
 import type { BotRequest } from '../domain/meetingbaas/bot-request';
 import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
@@ -148,21 +149,10 @@ export class MeetingsGateway {
       ...this.meetingSettings(),
     };
     try {
-      await this.call(() =>
-        this.client.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
-          workflowId,
-          taskQueue: this.options.taskQueue,
-          args: [input],
-          signal: providerEventSignal,
-          signalArgs: [event],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: MeetingProviderKey, value: event.provider },
-            { key: MeetingStatusKey, value: 'scheduled' },
-          ],
-          staticSummary: `${PROVIDER_NAMES[event.provider]} ${event.externalId}`,
-        }),
-      );
+      await this.startMeeting(workflowId, input, 'scheduled', providerEventSignal, event, {
+        reuseClosedId: false,
+        summary: '',
+      });
       recent?.remember(workflowId, event.dedupeKey);
       return { workflowId, closed: false };
     } catch (err) {
@@ -196,27 +186,52 @@ export class MeetingsGateway {
     const view = read && redactView(read);
     if (!view || !resumesClosedMeeting(view, event)) return false;
     try {
-      await this.call(() =>
-        this.client.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
-          workflowId,
-          taskQueue: this.options.taskQueue,
-          args: [{ ...input, resumeFrom: view }],
-          signal: providerEventSignal,
-          signalArgs: [event],
-          // This path only: the closed run's id is reused for the run that goes on from it.
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          typedSearchAttributes: [
-            { key: MeetingProviderKey, value: event.provider },
-            { key: MeetingStatusKey, value: view.status },
-          ],
-          staticSummary: `${PROVIDER_NAMES[event.provider]} ${event.externalId} (late ${event.code})`,
-        }),
+      await this.startMeeting(
+        workflowId,
+        { ...input, resumeFrom: view },
+        view.status,
+        providerEventSignal,
+        event,
+        {
+          reuseClosedId: true,
+          summary: ` (late ${event.code})`,
+        },
       );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       await this.call(() => this.client.workflow.getHandle(workflowId).signal(providerEventSignal, event));
     }
     return true;
+  }
+
+  /**
+   * Signal-with-start of a meeting's workflow, atomic: the signal reaches the run it starts, or the open run.
+   * `reuseClosedId` only where a closed meeting goes on in a new run (late final data, erasure); a first
+   * delivery never starts a second run of a closed meeting. The status search attribute starts at `status`.
+   */
+  private async startMeeting<Arg>(
+    workflowId: string,
+    input: MeetingWorkflowInput,
+    status: MeetingStatus,
+    signal: SignalDefinition<[Arg]>,
+    arg: Arg,
+    how: { reuseClosedId: boolean; summary: string },
+  ): Promise<void> {
+    await this.call(() =>
+      this.client.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: this.options.taskQueue,
+        args: [input],
+        signal,
+        signalArgs: [arg],
+        workflowIdReusePolicy: how.reuseClosedId ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: MeetingProviderKey, value: input.provider },
+          { key: MeetingStatusKey, value: status },
+        ],
+        staticSummary: `${PROVIDER_NAMES[input.provider]} ${input.externalId}${how.summary}`,
+      }),
+    );
   }
 
   private meetingSettings(): MeetingSettings {
@@ -341,22 +356,10 @@ export class MeetingsGateway {
     const input: MeetingWorkflowInput = { provider, externalId, ...this.meetingSettings(), resumeFrom: view };
     try {
       // Atomic: a second erasure (or a late webhook) at the same time signals the run this one starts.
-      await this.call(() =>
-        this.client.workflow.signalWithStart(MEETING_WORKFLOW_TYPE, {
-          workflowId,
-          taskQueue: this.options.taskQueue,
-          args: [input],
-          signal: eraseDataSignal,
-          signalArgs: [request],
-          // This path only (and late deliveries'): the closed run's id is reused for the run that erases.
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          typedSearchAttributes: [
-            { key: MeetingProviderKey, value: provider },
-            { key: MeetingStatusKey, value: view.status },
-          ],
-          staticSummary: `${PROVIDER_NAMES[provider]} ${externalId} (erasure)`,
-        }),
-      );
+      await this.startMeeting(workflowId, input, view.status, eraseDataSignal, request, {
+        reuseClosedId: true,
+        summary: ' (erasure)',
+      });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       await this.call(() => handle.signal(eraseDataSignal, request));

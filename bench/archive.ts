@@ -32,6 +32,11 @@ export interface ArchiveBenchSettings {
   stores: Store[];
   /** Directory only: also the raw download with the sha256, and with the fsync, that the archive adds. */
   diagnose?: boolean;
+  /**
+   * One raw and one archive transfer of each size and store first, not counted: the first large write of a
+   * run is the slowest by far (the VM's memory handed to the page cache the first time).
+   */
+  warmUp?: boolean;
 }
 
 type Store = 'directory' | 's3';
@@ -122,10 +127,16 @@ export async function runArchiveBench(
   let seaweed: SeaweedFs | undefined;
   const results: StoreSizeResult[] = [];
   try {
-    seaweed = await startSeaweedFs();
-    const env = { ...process.env, ...seaweedFsEnvironment(seaweed.endpoint) };
-    const client: S3Client = seaweed.client;
-    for (const Bucket of [RAW_BUCKET, ARCHIVE_BUCKET]) await client.send(new CreateBucketCommand({ Bucket }));
+    // Only when S3 is measured: nothing else runs beside a directory measurement.
+    let env: NodeJS.ProcessEnv = process.env;
+    let client: S3Client | undefined;
+    if (settings.stores.includes('s3')) {
+      seaweed = await startSeaweedFs();
+      env = { ...process.env, ...seaweedFsEnvironment(seaweed.endpoint) };
+      client = seaweed.client;
+      for (const Bucket of [RAW_BUCKET, ARCHIVE_BUCKET])
+        await client.send(new CreateBucketCommand({ Bucket }));
+    }
 
     for (const store of settings.stores) {
       for (const bytes of settings.sizes) {
@@ -136,7 +147,10 @@ export async function runArchiveBench(
         const archive: TransferResult[] = [];
         const withSha256: TransferResult[] = [];
         const withFsync: TransferResult[] = [];
-        for (let i = 0; i < settings.runs; i++) {
+        const first = settings.warmUp ? -1 : 0;
+        for (let i = first; i < settings.runs; i++) {
+          // Run -1 is the warm-up: the same transfers, then dropped from the figures.
+          if (i === 0 && first < 0) for (const list of [raw, archive, withSha256, withFsync]) list.length = 0;
           if (store === 'directory') {
             const file = path.join(dir, `raw-${i}.mp4`);
             raw.push(await runTransfer('raw-file', url, file, env));
@@ -153,11 +167,11 @@ export async function runArchiveBench(
           } else {
             const key = `run-${i}.mp4`;
             raw.push(await runTransfer('raw-s3', url, `s3://${RAW_BUCKET}/${key}`, env));
-            await client.send(new DeleteObjectCommand({ Bucket: RAW_BUCKET, Key: key }));
+            await client!.send(new DeleteObjectCommand({ Bucket: RAW_BUCKET, Key: key }));
             const prefix = `run-${i}`;
             archive.push(await runTransfer('s3', url, `s3://${ARCHIVE_BUCKET}/${prefix}`, env));
             const Key = `${prefix}/meetingbaas/bench/recording.mp4`;
-            await client.send(new DeleteObjectCommand({ Bucket: ARCHIVE_BUCKET, Key }));
+            await client!.send(new DeleteObjectCommand({ Bucket: ARCHIVE_BUCKET, Key }));
           }
         }
         for (const r of [...raw, ...archive])
@@ -201,7 +215,7 @@ export async function runArchiveBench(
 
 export function printArchiveBench(r: ArchiveBenchResult): void {
   console.log(
-    `\nArchive: a recording into each store against the raw baseline (${r.settings.runs} runs each, in turn)`,
+    `\nArchive: a recording into each store against the raw baseline (${r.settings.runs} runs each, in turn${r.settings.warmUp ? ', after a warm-up pair' : ''})`,
   );
   console.log(
     '| store | recording | raw MB/s (median) | archive MB/s (median) | archive / raw | target | archiving process peak RSS |',

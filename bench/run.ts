@@ -60,9 +60,10 @@ const settings = {
   // A recording archived into each store against the raw baseline (bench/archive.ts).
   archive: {
     sizes: (option('archive-mb') ?? (quick ? '16' : '5,1024')).split(',').map((m) => Number(m) * 2 ** 20),
-    runs: numberOption('archive-runs', quick ? 1 : 3),
+    runs: numberOption('archive-runs', quick ? 1 : 5),
     stores: (option('archive-stores') ?? 'directory,s3').split(',') as ('directory' | 's3')[],
     diagnose: flag('archive-diagnose'),
+    warmUp: !quick,
   },
 };
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HOST_PATTERN_EXAMPLES, parseHostPattern } from '../domain/hosts';
 import { DEFAULT_WEBEX_COLLECTION, type WebexCollectionSettings } from '../domain/webex/collection';
 import { DEFAULT_WATCHDOG, type WatchdogSettings } from '../domain/watchdog';
+import { commaSeparated } from '../contract/comma-separated';
 import { encryptionKeysSchema } from '../contract/encryption-keys';
 import { DEFAULT_NOTIFY_RETRY, type NotifyRetrySettings } from '../domain/notify/notification';
 
@@ -65,43 +66,29 @@ export const TOKEN_SCOPES = ['read', 'write'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** `API_TOKENS`: comma-separated `<scope>:<token>` entries (see the README's Security section). */
-const apiTokens = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          // Long enough that guessing is hopeless; the characters of base64, base64url and hex.
-          .regex(
-            /^(read|write):[A-Za-z0-9._~+/=-]{16,}$/,
-            'entries look like read:<token> or write:<token>, tokens of at least 16 letters, digits or ._~+/=-',
-          )
-          .transform((entry) => {
-            const at = entry.indexOf(':');
-            return { scope: entry.slice(0, at) as TokenScope, token: entry.slice(at + 1) };
-          }),
-      )
-      .min(1),
-  );
+const apiTokens = commaSeparated.pipe(
+  z
+    .array(
+      z
+        .string()
+        // Long enough that guessing is hopeless; the characters of base64, base64url and hex.
+        .regex(
+          /^(read|write):[A-Za-z0-9._~+/=-]{16,}$/,
+          'entries look like read:<token> or write:<token>, tokens of at least 16 letters, digits or ._~+/=-',
+        )
+        .transform((entry) => {
+          const at = entry.indexOf(':');
+          return { scope: entry.slice(0, at) as TokenScope, token: entry.slice(at + 1) };
+        }),
+    )
+    .min(1),
+);
 export type ApiToken = { scope: TokenScope; token: string };
 
 /** `NOTIFY_WEBHOOK_URLS`: comma-separated http(s) URLs the meetings' outcomes are POSTed to. */
-const notifyUrls = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((u) => u.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each entry must be an http(s) URL' })).min(1));
+const notifyUrls = commaSeparated.pipe(
+  z.array(z.url({ protocol: /^https?$/, error: 'each entry must be an http(s) URL' })).min(1),
+);
 
 /** `NOTIFY_WEBHOOK_SECRET`: a Standard Webhooks key, `whsec_` and the base64 of at least 24 bytes. */
 const notifySecret = z
@@ -119,15 +106,7 @@ const configSchema = z
     /** Encrypts every Temporal payload (contract/payload-codec.ts); unset: plain payloads. */
     PAYLOAD_ENCRYPTION_KEYS: encryptionKeysSchema.optional(),
     /** Origins (comma-separated) whose browsers may call /codec/* (the Temporal UI's). */
-    CODEC_CORS_ORIGINS: z
-      .string()
-      .default('http://localhost:8233,http://127.0.0.1:8233')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      ),
+    CODEC_CORS_ORIGINS: commaSeparated.default(['http://localhost:8233', 'http://127.0.0.1:8233']),
     /** The service's public base URL: the webhook URL of the bots it sends is built from it. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -172,15 +151,9 @@ const configSchema = z
     ARCHIVE_DIR: z.string().min(1).default('./data/archive'),
     /** Where the archive is: unset or file:// the directory ARCHIVE_DIR, s3://... object storage. */
     ARCHIVE_URL: archiveUrl.optional(),
-    DOWNLOAD_ALLOWED_HOSTS: z
-      .string()
-      .default('*.amazonaws.com,*.meetingbaas.com,*.webex.com,*.wbx2.com')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((h) => h.trim().toLowerCase())
-          .filter(Boolean),
-      )
+    DOWNLOAD_ALLOWED_HOSTS: commaSeparated
+      .default(['*.amazonaws.com', '*.meetingbaas.com', '*.webex.com', '*.wbx2.com'])
+      .transform((hosts) => hosts.map((h) => h.toLowerCase()))
       .pipe(
         z
           .array(
