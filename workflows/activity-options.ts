@@ -37,9 +37,13 @@ export const RECORDING_DOWNLOAD: ActivityOptions = {
   retry: { ...BACK_OFF, initialInterval: '2 seconds' },
 };
 
-/** A Meeting BaaS transcript normalised from the archived body (or the transcription file it names). */
+/**
+ * A Meeting BaaS transcript normalised from the archived body (or the transcription file it names). It
+ * heartbeats while it works: a killed worker's attempt is retried after 30 seconds, not after 5 minutes.
+ */
 export const TRANSCRIPT_NORMALISING: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '6 hours',
   retry: { ...BACK_OFF, maximumInterval: '30 seconds' },
 };

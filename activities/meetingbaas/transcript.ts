@@ -7,6 +7,7 @@ import { normalizeV2Transcription } from '../../domain/meetingbaas/v2-transcript
 import { groupIntoUtterances, type NormalizedTranscript } from '../../domain/transcript';
 import type { Archive } from '../../platform/archive';
 import { activityFailure, isFailureOfType } from '../failure';
+import { heartbeatWhile } from '../heartbeat-while';
 import { downloadV2Transcription } from './v2-transcription';
 
 export interface ArchiveTranscriptInput {
@@ -27,6 +28,8 @@ export interface TranscriptDeps {
   allowedHosts: readonly string[];
   /** A newly signed v2 transcription URL, for when the one in `bot.completed` has expired. */
   freshTranscriptionUrl?: (botId: string) => Promise<string>;
+  /** How often the activity heartbeats while it works (TRANSCRIPT_NORMALISING's heartbeat timeout is 30 s). */
+  heartbeatEveryMs?: number;
 }
 
 function parseStored<T>(schema: z.ZodType<T>, json: unknown): T {
@@ -72,30 +75,34 @@ async function transcriptOf(
   return groupIntoUtterances(v1TranscriptWords(complete), complete.data.speakers);
 }
 
-export function meetingBaasTranscriptActivities({ archive, ...download }: TranscriptDeps) {
+export function meetingBaasTranscriptActivities({ archive, heartbeatEveryMs, ...download }: TranscriptDeps) {
   return {
     /**
      * Reads the final webhook body from the archive, gets its transcript into the normalised form and
      * archives it. Only counts and names go back to the workflow.
      */
-    async archiveMeetingBaasTranscript({
-      botId,
-      payloadRef,
-    }: ArchiveTranscriptInput): Promise<ArchivedTranscript> {
-      const body = await archive.read(payloadRef);
-      let json: unknown;
-      try {
-        json = JSON.parse(body.toString('utf8'));
-      } catch {
-        throw activityFailure('InvalidPayload', `stored final webhook body ${payloadRef.uri} is not JSON`);
-      }
-      const transcript = await transcriptOf(json, botId, download);
-      const ref = await archive.putJson(`meetingbaas/${botId}/transcript.json`, {
-        provider: 'meetingbaas',
-        externalId: botId,
-        ...transcript,
-      });
-      return { archive: ref, utterances: transcript.utterances.length, speakers: transcript.speakers };
+    async archiveMeetingBaasTranscript(input: ArchiveTranscriptInput): Promise<ArchivedTranscript> {
+      return heartbeatWhile(() => archiveTranscript(input), heartbeatEveryMs);
     },
   };
+
+  async function archiveTranscript({
+    botId,
+    payloadRef,
+  }: ArchiveTranscriptInput): Promise<ArchivedTranscript> {
+    const body = await archive.read(payloadRef);
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw activityFailure('InvalidPayload', `stored final webhook body ${payloadRef.uri} is not JSON`);
+    }
+    const transcript = await transcriptOf(json, botId, download);
+    const ref = await archive.putJson(`meetingbaas/${botId}/transcript.json`, {
+      provider: 'meetingbaas',
+      externalId: botId,
+      ...transcript,
+    });
+    return { archive: ref, utterances: transcript.utterances.length, speakers: transcript.speakers };
+  }
 }

@@ -336,6 +336,43 @@ describe('the transcript activity on a v2 bot.completed', () => {
     expect(err).toMatchObject({ type: 'UrlExpired', nonRetryable: false });
   });
 
+  test('heartbeats while it works, so a dead worker is noticed in seconds (not at the 5-minute timeout)', async () => {
+    const meeting = stack.sim.meetingBaas.create({ words: 5, urlExpiresSeconds: 0 });
+    const client = new MeetingBaasClient({ ...stack.meetingBaas, apiVersion: 'v2' });
+    const body = JSON.stringify(v2().webhooks(meeting.botId, 'final')[0]);
+    const payloadRef = await stack.archive.putContentAddressed(
+      `inbox/meetingbaas/${meeting.botId}`,
+      Buffer.from(body),
+      '.json',
+    );
+    const activities = meetingBaasTranscriptActivities({
+      archive: stack.archive,
+      allowedHosts: stack.allowedHosts,
+      // A slow provider: the refreshed URL takes 600 ms to come.
+      freshTranscriptionUrl: async (id) => {
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        return client.transcriptionUrl(id);
+      },
+      heartbeatEveryMs: 100,
+    });
+    const env = new MockActivityEnvironment(undefined, { logger: silentLogger });
+    let beats = 0;
+    env.on('heartbeat', () => beats++);
+    const result: ArchivedTranscript = await env.run(
+      (i: ArchiveTranscriptInput) => activities.archiveMeetingBaasTranscript(i),
+      {
+        botId: meeting.botId,
+        payloadRef,
+      },
+    );
+    expect(result.utterances).toBeGreaterThan(0);
+    // One at the start, then one every 100 ms of the 600 ms wait (a loaded machine may lose a few).
+    expect(beats).toBeGreaterThanOrEqual(4);
+    const afterwards = beats;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(beats).toBe(afterwards); // the beats stop with the work
+  });
+
   test('a host outside DOWNLOAD_ALLOWED_HOSTS is never fetched', async () => {
     const meeting = stack.sim.meetingBaas.create({});
     const err = await run(meeting.botId, ['*.amazonaws.com']).catch((e: unknown) => e);
