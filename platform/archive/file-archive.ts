@@ -66,6 +66,7 @@ export class FileArchive implements Archive, ResumableArchive {
       await pipeline(source, measure.stream, new FlushingFileWriteStream(partial));
       await fsp.rename(partial, target);
     } catch (err) {
+      measure.abandon();
       await fsp.rm(partial, { force: true });
       throw err;
     }

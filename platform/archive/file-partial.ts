@@ -49,8 +49,13 @@ export class FilePartialWrite implements PartialWrite {
     }
     const measure = measuringStream(options, { bytes: this.storedBytes, hash });
     // A failure keeps the partial: what reached the file is where the next attempt continues.
-    await pipeline(source, measure.stream, new FlushingFileWriteStream(file, 'a'));
-    await fsp.rename(file, this.target);
+    try {
+      await pipeline(source, measure.stream, new FlushingFileWriteStream(file, 'a'));
+      await fsp.rename(file, this.target);
+    } catch (err) {
+      measure.abandon();
+      throw err;
+    }
     return { uri: this.uri, bytes: measure.bytes, sha256: await measure.digest() };
   }
 

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
 
 // The sha256 of a large archive write, computed on a thread of its own. Hashing on the thread that moves the
-// bytes (undici's body stream, the pipe into the file) adds its whole cost to the transfer: about 1.2 s of a
-// core per GB here, a quarter of a fast download (BENCHMARKS.md, "Archive"). Here the moving thread only copies
-// each chunk into a 1 MiB batch and hands the batch over (transferred, not copied again); one worker thread
-// per process hashes every write's batches in order, and hands the buffers back for reuse.
+// bytes (undici's body stream, the pipe into the file) adds its whole cost to the transfer: 0.8 to 1.2 s of
+// a core per GB on the VMs measured, a quarter of a fast download (BENCHMARKS.md, "Archive"). Here the moving
+// thread only copies each chunk into a 1 MiB batch and hands the batch over (transferred, not copied again);
+// one worker thread per process hashes every write's batches in order, and hands the buffers back for reuse.
 
 /** A sha256 fed chunk by chunk; `update` answers a promise when the caller should wait (backpressure). */
 export interface StreamHash {

@@ -63,5 +63,7 @@ export function measuringStream(options: PutOptions = {}, prefix?: MeasuredPrefi
     },
     /** The sha256 in hex; once, after the stream ended. */
     digest: () => hash.digest(),
+    /** For a write that failed after its stream ended (a rename, an upload): frees the hash undigested. */
+    abandon: () => hash.abandon(),
   };
 }

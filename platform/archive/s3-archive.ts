@@ -92,6 +92,7 @@ export class S3Archive implements Archive, ResumableArchive {
       etag = (await upload.done()).ETag;
     } catch (err) {
       measure.stream.destroy();
+      measure.abandon();
       if (tagged.isSourceError(err)) throw err;
       throw this.failure(err, `archiving ${uri}`);
     }

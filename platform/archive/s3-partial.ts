@@ -139,6 +139,7 @@ export class S3PartialWrite implements PartialWrite {
     } catch (err) {
       // The finished parts stay for the next attempt.
       measure.stream.destroy();
+      measure.abandon();
       await Promise.allSettled(inFlight);
       if (tagged.isSourceError(err)) throw err;
       throw this.ctx.failure(err, `archiving ${uri}`);
@@ -152,6 +153,7 @@ export class S3PartialWrite implements PartialWrite {
       );
       etag = done.ETag;
     } catch (err) {
+      measure.abandon();
       throw this.ctx.failure(err, `completing ${uri}`);
     }
     // A resumed upload's hash saw only this attempt's bytes: the whole object is hashed from the store.
