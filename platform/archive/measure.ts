@@ -17,6 +17,13 @@ export function hashFor(bytes: number | undefined): StreamHash {
   };
 }
 
+/** No hash at all: for a write whose sha256 comes from elsewhere (a resumed upload hashes the stored object). */
+export const NOT_HASHED: StreamHash = {
+  update: () => undefined,
+  digest: () => Promise.reject(new Error('this write is not hashed')),
+  abandon: () => undefined,
+};
+
 /** Where a measurement starts: after a prefix already counted and hashed (a resumed write). */
 export interface MeasuredPrefix {
   bytes: number;

@@ -12,7 +12,7 @@ import {
 import { pipeline } from 'node:stream';
 import type { ArchiveRef } from '../../domain/archive-ref';
 import type { ArchiveSource, PutOptions } from './archive';
-import { hashFor, measuringStream } from './measure';
+import { hashFor, measuringStream, NOT_HASHED } from './measure';
 import { taggedSource } from './source-errors';
 import type { PartialWrite } from './resumable';
 
@@ -105,7 +105,7 @@ export class S3PartialWrite implements PartialWrite {
     // Errors of the source (a cut download) pass as they are: they say nothing about the archive.
     const tagged = taggedSource(source);
     // Counted from the stored prefix; hashed here only when there is none (else from the store, below).
-    const hash = hashFor(options.expectedBytes);
+    const hash = resumed ? NOT_HASHED : hashFor(options.expectedBytes);
     const measure = measuringStream(options, { bytes: this.storedBytes, hash });
     pipeline(tagged.chunks, measure.stream, () => {});
 
@@ -156,8 +156,6 @@ export class S3PartialWrite implements PartialWrite {
       measure.abandon();
       throw this.ctx.failure(err, `completing ${uri}`);
     }
-    // A resumed upload's hash saw only this attempt's bytes: the whole object is hashed from the store.
-    if (resumed) hash.abandon();
     const ref = {
       uri,
       bytes: measure.bytes,
