@@ -1,11 +1,8 @@
 import { Context, log } from '@temporalio/activity';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ArchiveRef } from '../domain/archive-ref';
 import type { Provider } from '../domain/ids';
-import type { Response } from 'undici';
 import { IncompleteStreamError, isResumable, type Archive } from '../platform/archive';
-import { fetchAllowed } from './allowed-fetch';
+import { fetchAllowed, type DownloadResponse } from './allowed-fetch';
 import { activityFailure } from './failure';
 import { failureFromResponse } from './http-failure';
 import { resumableDownload } from './resumable-download';
@@ -88,12 +85,12 @@ export async function downloadToArchive({
     const res = await open(url, headers);
     // Presigned storage URLs answer 403 once expired: get a new one from the provider, once.
     if (res.status !== 403 || !refresh || refreshed) return res;
-    await res.body?.cancel();
+    await res.discard();
     await renew('the download was refused (403): the URL has expired');
     return open(url, headers);
   };
-  const fail = async (res: Response): Promise<never> => {
-    await res.body?.cancel();
+  const fail = async (res: DownloadResponse): Promise<never> => {
+    await res.discard();
     throw failureFromResponse(res, 'recording download');
   };
 
@@ -112,13 +109,13 @@ export async function downloadToArchive({
   }
 
   const res = await openRecording();
-  if (!res.ok || !res.body) return fail(res);
+  if (!res.ok) return fail(res);
 
   const length = res.headers.get('content-length');
   const expectedBytes = length && /^\d+$/.test(length) ? Number(length) : undefined;
   let lastBeat = Date.now();
   try {
-    return await archive.putStream(key, Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), {
+    return await archive.putStream(key, res.body, {
       // A connection cut mid-body can end the stream without an error: never archive a short file.
       expectedBytes,
       onProgress: (bytes) => {

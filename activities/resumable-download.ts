@@ -5,9 +5,6 @@
 // (another offset, length or ETag), or when the partial is gone.
 import { ApplicationFailure } from '@temporalio/common';
 import { log } from '@temporalio/activity';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { Response } from 'undici';
 import { z } from 'zod';
 import type { ArchiveRef } from '../domain/archive-ref';
 import {
@@ -16,6 +13,7 @@ import {
   type PartialWrite,
   type ResumableArchive,
 } from '../platform/archive';
+import type { DownloadResponse } from './allowed-fetch';
 import { activityFailure } from './failure';
 
 /** What a recording download heartbeats, read back by the retry (checked: the history is outside input). */
@@ -36,14 +34,14 @@ export const downloadProgressSchema = z.object({
 export type DownloadProgress = z.infer<typeof downloadProgressSchema>;
 
 /** Opens the recording (redirects checked, an expired URL refreshed once); any status comes back. */
-export type OpenRecording = (headers?: Record<string, string>) => Promise<Response>;
+export type OpenRecording = (headers?: Record<string, string>) => Promise<DownloadResponse>;
 
 export interface ResumableDownloadInput {
   archive: Archive & ResumableArchive;
   key: string;
   open: OpenRecording;
   /** Fails the attempt for a non-2xx answer (the status decides whether Temporal retries). */
-  fail: (res: Response) => Promise<never>;
+  fail: (res: DownloadResponse) => Promise<never>;
   /** The previous attempt's last heartbeat details (Context.info.heartbeatDetails). */
   previous: unknown;
   /** Records progress (Context.heartbeat); called at once with the partial's handle, then as bytes arrive. */
@@ -68,14 +66,14 @@ function noRetryComing(err: unknown, signal: AbortSignal): boolean {
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
 
 /** A strong ETag (If-Range does not take weak ones), else the Last-Modified date, else none. */
-function validatorOf(res: Response): string | undefined {
+function validatorOf(res: DownloadResponse): string | undefined {
   const etag = res.headers.get('etag');
   if (etag && !etag.startsWith('W/')) return etag;
   return res.headers.get('last-modified') ?? undefined;
 }
 
 /** Why a 206 answer to `Range: bytes=<offset>-` is not the rest of the saved object, or undefined if it is. */
-function misfit(res: Response, offset: number, saved: DownloadProgress): string | undefined {
+function misfit(res: DownloadResponse, offset: number, saved: DownloadProgress): string | undefined {
   const m = CONTENT_RANGE.exec(res.headers.get('content-range') ?? '');
   if (!m) return 'a 206 without a usable Content-Range';
   if (Number(m[1]) !== offset) return `the range starts at ${m[1]}, not ${offset}`;
@@ -93,7 +91,8 @@ export async function resumableDownload(input: ResumableDownloadInput): Promise<
   const saved = parsed.success && parsed.data.partial?.key === key ? parsed.data : undefined;
 
   let partial: PartialWrite | undefined;
-  let res: Response | undefined;
+  // Set together with `partial` when resuming, else below.
+  let res: DownloadResponse | undefined;
   let expectedBytes: number | undefined;
   let validator: string | undefined;
   if (saved?.partial) {
@@ -121,7 +120,7 @@ export async function resumableDownload(input: ResumableDownloadInput): Promise<
         await found.discard();
         // A 200 is the whole object: downloaded as it is. Anything else: asked for again, in full.
         if (answer.status === 200) res = answer;
-        else await answer.body?.cancel();
+        else await answer.discard();
       } else {
         await fail(answer).catch(async (err: unknown) => {
           if (err instanceof ApplicationFailure && err.nonRetryable) await found.discard();
@@ -135,13 +134,12 @@ export async function resumableDownload(input: ResumableDownloadInput): Promise<
 
   if (!partial) {
     res ??= await open();
-    if (!res.ok) await fail(res);
+    if (!res.ok) return fail(res);
     const length = res.headers.get('content-length');
     expectedBytes = length && /^\d+$/.test(length) ? Number(length) : undefined;
     validator = validatorOf(res);
     partial = await archive.startPartial(key);
   }
-  if (!res?.body) return fail(res!);
 
   // Without a validator a partial could not be matched to its object: the next attempt starts over.
   const where = validator ? { key, handle: partial.handle, validator } : undefined;
@@ -149,7 +147,7 @@ export async function resumableDownload(input: ResumableDownloadInput): Promise<
   let lastBeat = Date.now();
   const write = partial;
   try {
-    return await write.complete(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), {
+    return await write.complete(res!.body, {
       // A connection cut mid-body can end the stream without an error: never archive a short file.
       expectedBytes,
       onProgress: (bytes) => {

@@ -1,6 +1,6 @@
 // One transfer of the archive benchmark (bench/archive.ts), in a process of its own so that its memory peak is
-// its own: `<mode> <url> <target>` downloads `url` with undici's fetch (the HTTP client of the worker's
-// downloads) and stores it, then prints one JSON line {ms, bytes, sha256?, peakRss}.
+// its own: `<mode> <url> <target>` downloads `url` with undici's `request` (the HTTP client of the worker's
+// downloads, activities/allowed-fetch.ts) and stores it, then prints one JSON line {ms, bytes, sha256?, peakRss}.
 //   raw-file   fetch straight into the file `target`
 //   raw-file-sha256, raw-file-fsync: the same with one of the archive's two extra costs (--archive-diagnose)
 //   directory  the worker's own download activity (downloadToArchive) into a FileArchive at `target`
@@ -12,10 +12,9 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { fetch } from 'undici';
+import { request } from 'undici';
 import { downloadToArchive } from '../activities/recording';
 import type { ArchiveRef } from '../domain/archive-ref';
 import { FileArchive, S3Archive, s3ClientConfigFromEnvironment, type Archive } from '../platform/archive';
@@ -44,9 +43,9 @@ function s3Target(target: string): { bucket: string; key: string } {
 }
 
 async function fetchBody(url: string): Promise<Readable> {
-  const res = await fetch(url);
-  if (!res.ok || !res.body) throw new Error(`GET ${url}: ${res.status}`);
-  return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  const res = await request(url);
+  if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
+  return res.body;
 }
 
 /** The worker's download activity, run outside a worker (its heartbeats go nowhere). */

@@ -17,19 +17,19 @@ export async function downloadV2Transcription(
   signal?: AbortSignal,
 ): Promise<V2Transcription> {
   const res = await fetchAllowed(url, allowedHosts, 'transcription', signal);
-  if (res.status === 403 && hasExpired(url, await res.text().catch(() => ''))) {
+  if (res.status === 403 && hasExpired(url, await res.body.text().catch(() => ''))) {
     // Its own type, so that the caller can get a fresh URL from GET /v2/bots/{id} (see transcript.ts).
     throw activityFailure('UrlExpired', 'transcription download: the presigned URL has expired (HTTP 403)', {
       details: [{ status: 403 }],
     });
   }
   if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
+    await res.discard();
     throw failureFromResponse(res, 'transcription download');
   }
   let json: unknown;
   try {
-    json = JSON.parse(await res.text());
+    json = JSON.parse(await res.body.text());
   } catch {
     throw activityFailure('InvalidTranscription', 'the transcription file is not JSON');
   }

@@ -102,7 +102,7 @@ function allowedFetch(hosts: string[], options: AllowedFetchOptions = {}): Allow
 async function body(f: AllowedFetch, url: string): Promise<string> {
   const res = await f(url, 'recording');
   expect(res.status).toBe(200);
-  return res.text();
+  return res.body.text();
 }
 
 describe('forbiddenRange', () => {
@@ -283,8 +283,8 @@ describe('scheme: https unless the pattern names http://', () => {
         connector,
       });
       const err = await f(`https://other.example.test:${tlsPort}/tls`, 'recording').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(TypeError);
-      expect((err as TypeError).cause).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+      expect(err).not.toBeInstanceOf(ApplicationFailure);
+      expect(err).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
       expect(seen).toEqual([]);
     });
 
@@ -318,7 +318,7 @@ describe('DNS rebinding: the address checked is the address connected to', () =>
     const f = allowedFetch(['http://*.example.test'], { resolve, connector });
     const err = await f(`http://files.example.test:${port}/x`, 'recording').catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(ApplicationFailure);
-    expect((err as TypeError).cause).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(err).toMatchObject({ code: 'ECONNREFUSED' });
     expect(connected).toEqual([`93.184.216.34:${port}`]);
     expect(resolve.calls).toEqual(['files.example.test']);
     expect(seen).toEqual([]);
@@ -330,11 +330,11 @@ describe('the response', () => {
     const f = allowedFetch([`http://127.0.0.1:${port}`]);
     const controller = new AbortController();
     const res = await f(`http://127.0.0.1:${port}/stream`, 'recording', controller.signal);
-    const reader = res.body!.getReader();
-    const first = await reader.read();
-    expect(Buffer.from(first.value).toString()).toBe('first chunk');
+    const chunks = res.body[Symbol.asyncIterator]();
+    const first = await chunks.next();
+    expect(Buffer.from(first.value as Buffer).toString()).toBe('first chunk');
     controller.abort();
-    await expect(reader.read()).rejects.toThrow();
+    await expect(chunks.next()).rejects.toThrow();
   });
 
   test('an invalid URL is refused without echoing it', async () => {
