@@ -3,6 +3,7 @@
 // downloads, activities/allowed-fetch.ts) and stores it, then prints one JSON line {ms, bytes, sha256?, peakRss}.
 //   raw-file   fetch straight into the file `target`
 //   raw-file-sha256, raw-file-fsync: the same with one of the archive's two extra costs (--archive-diagnose)
+//   raw-file-fetch  the same with undici's `fetch` (the worker's client before; --archive-diagnose)
 //   directory  the worker's own download activity (downloadToArchive) into a FileArchive at `target`
 //   raw-s3     fetch straight into the SDK's Upload (lib-storage) to `target` = s3://<bucket>/<key>
 //   s3         the worker's own download activity into an S3Archive at `target` = s3://<bucket>/<prefix>
@@ -12,14 +13,16 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import { request } from 'undici';
+import { fetch, request } from 'undici';
 import { downloadToArchive } from '../activities/recording';
 import type { ArchiveRef } from '../domain/archive-ref';
 import { FileArchive, S3Archive, s3ClientConfigFromEnvironment, type Archive } from '../platform/archive';
 
-export type TransferMode = 'raw-file' | 'raw-file-sha256' | 'raw-file-fsync' | 'directory' | 'raw-s3' | 's3';
+export type TransferMode =
+  'raw-file' | 'raw-file-sha256' | 'raw-file-fsync' | 'raw-file-fetch' | 'directory' | 'raw-s3' | 's3';
 
 export interface TransferResult {
   ms: number;
@@ -75,6 +78,15 @@ async function transfer(mode: TransferMode, url: string, target: string) {
       });
       await pipeline(await fetchBody(url), hashing, fs.createWriteStream(target));
       return { bytes: fs.statSync(target).size, sha256: hash.digest('hex') };
+    }
+    case 'raw-file-fetch': {
+      const res = await fetch(url);
+      if (!res.ok || !res.body) throw new Error(`GET ${url}: ${res.status}`);
+      await pipeline(
+        Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+        fs.createWriteStream(target),
+      );
+      return { bytes: fs.statSync(target).size };
     }
     case 'raw-file-fsync': {
       await pipeline(await fetchBody(url), fs.createWriteStream(target, { flush: true }));

@@ -30,7 +30,10 @@ export interface ArchiveBenchSettings {
   /** Raw and archive transfers of each size and store, alternating. */
   runs: number;
   stores: Store[];
-  /** Directory only: also the raw download with the sha256, and with the fsync, that the archive adds. */
+  /**
+   * Directory only: also the raw download with the sha256, and with the fsync, that the archive adds, and
+   * the raw download with undici's `fetch` (the workers' HTTP client before `request`).
+   */
   diagnose?: boolean;
   /**
    * One raw and one archive transfer of each size and store first, not counted: the first large write of a
@@ -49,6 +52,7 @@ export interface StoreSizeResult {
   /** With `diagnose`: the raw download plus one of the archive's costs, median MB/s. */
   rawWithSha256MBps?: number;
   rawWithFsyncMBps?: number;
+  rawWithFetchMBps?: number;
   /** Median MB/s (MiB) of the runs. */
   rawMBps: number;
   archiveMBps: number;
@@ -147,10 +151,12 @@ export async function runArchiveBench(
         const archive: TransferResult[] = [];
         const withSha256: TransferResult[] = [];
         const withFsync: TransferResult[] = [];
+        const withFetch: TransferResult[] = [];
         const first = settings.warmUp ? -1 : 0;
         for (let i = first; i < settings.runs; i++) {
           // Run -1 is the warm-up: the same transfers, then dropped from the figures.
-          if (i === 0 && first < 0) for (const list of [raw, archive, withSha256, withFsync]) list.length = 0;
+          if (i === 0 && first < 0)
+            for (const list of [raw, archive, withSha256, withFsync, withFetch]) list.length = 0;
           if (store === 'directory') {
             const file = path.join(dir, `raw-${i}.mp4`);
             raw.push(await runTransfer('raw-file', url, file, env));
@@ -162,6 +168,8 @@ export async function runArchiveBench(
               withSha256.push(await runTransfer('raw-file-sha256', url, file, env));
               fs.rmSync(file, { force: true });
               withFsync.push(await runTransfer('raw-file-fsync', url, file, env));
+              fs.rmSync(file, { force: true });
+              withFetch.push(await runTransfer('raw-file-fetch', url, file, env));
               fs.rmSync(file, { force: true });
             }
           } else {
@@ -192,6 +200,7 @@ export async function runArchiveBench(
             ? {
                 rawWithSha256MBps: median(withSha256.map(mbPerSecond)),
                 rawWithFsyncMBps: median(withFsync.map(mbPerSecond)),
+                rawWithFetchMBps: median(withFetch.map(mbPerSecond)),
               }
             : {}),
           archivePeakRss: Math.max(...archive.map((r) => r.peakRss)),
@@ -227,7 +236,7 @@ export function printArchiveBench(r: ArchiveBenchResult): void {
     );
   for (const s of r.results.filter((x) => x.rawWithSha256MBps !== undefined))
     console.log(
-      `${s.store} ${mb(s.bytes)}, where the time goes (median MB/s): raw ${fixed(s.rawMBps)}, raw + sha256 ${fixed(s.rawWithSha256MBps!)}, raw + fsync ${fixed(s.rawWithFsyncMBps!)}, archive ${fixed(s.archiveMBps)}`,
+      `${s.store} ${mb(s.bytes)}, where the time goes (median MB/s): raw ${fixed(s.rawMBps)}, raw + sha256 ${fixed(s.rawWithSha256MBps!)}, raw + fsync ${fixed(s.rawWithFsyncMBps!)}, archive ${fixed(s.archiveMBps)}; raw with fetch ${fixed(s.rawWithFetchMBps!)}`,
     );
   for (const [store, growth] of Object.entries(r.rssGrowth))
     console.log(
