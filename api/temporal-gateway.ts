@@ -74,7 +74,7 @@ export interface GatewayOptions {
    * Where POST /bots keeps each bot request (the worker's archive too): the workflow gets a reference, so
    * that the meeting password and the speech_to_text key never enter its history. Unset: bots are refused.
    */
-  archive?: Pick<Archive, 'putJson'>;
+  archive?: Pick<Archive, 'putJson' | 'delete'>;
   /** Webhooks signalled lately: a duplicate of one is answered without a signal. Unset: every one signalled. */
   recentDeliveries?: RecentDeliveries;
 }
@@ -278,8 +278,9 @@ export class MeetingsGateway {
     ({ state: 'sent'; requestId: string } & SendBotResult) | { state: 'pending'; requestId: string }
   > {
     const workflowId = `meetingbaas-bot-request:${requestKey}`;
+    const requestRef = await this.storeBotRequest(request);
     const input: SendBotInput = {
-      requestRef: await this.storeBotRequest(request),
+      requestRef,
       about: botRequestAbout(request),
       meeting: this.meetingSettings(),
     };
@@ -289,14 +290,17 @@ export class MeetingsGateway {
           workflowId,
           taskQueue: this.options.taskQueue,
           args: [input],
-          // A request whose bot could not be sent may be tried again; one that succeeded answers the same.
+          // A request whose bot could not be sent may be tried again; one that succeeded answers the same,
+          // and so does one still going on (the start fails, and this call waits for that run's answer).
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdConflictPolicy: 'FAIL',
           staticSummary: `Send a Meeting BaaS bot to ${redactMeetingUrl(request.meeting_url)}`,
         }),
       );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // A resend: another run has this request (going on or answered), and this copy is never read.
+      await this.options.archive!.delete(requestRef).catch(() => undefined);
     }
     const handle = this.client.workflow.getHandle<() => Promise<SendBotResult>>(workflowId);
     const wait = AbortSignal.timeout(this.options.botRequestTimeoutMs ?? 30_000);

@@ -49,6 +49,19 @@ const viewWhen = (stack: Stack, workflowId: string, done: (v: MeetingView) => bo
   );
 };
 
+/** POST /bots to a new Google Meet URL; the bot and request ids. */
+const sendBot = async (stack: Stack, name: string) => {
+  const res = await stack.api(`/bots`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      meeting_url: `https://meet.google.com/${name}-${Date.now()}`,
+      bot_name: 'Recorder',
+    }),
+  });
+  return (await res.json()) as { botId: string; requestId: string };
+};
+
 /** A Meeting BaaS meeting's joining_call and in_call_recording webhooks, and nothing more. */
 const joinedAndRecording = (live: boolean) => async (stack: Stack) => {
   const m = stack.sim.meetingBaas.create({ recordingBytes: 10_000, words: 10 });
@@ -178,21 +191,17 @@ const SCENARIOS: Record<string, Scenario> = {
     return workflowId;
   },
   'bot-sent-and-removed': async (stack) => {
-    const res = await stack.api(`/bots`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        meeting_url: `https://meet.google.com/rec-hist-${Date.now()}`,
-        bot_name: 'Recorder',
-      }),
-    });
-    const { botId, requestId } = (await res.json()) as { botId: string; requestId: string };
+    const { botId, requestId } = await sendBot(stack, 'rec-hist');
     await eventually(
       async () => (await stack.api(`/meetings/meetingbaas/${botId}`)).json() as Promise<MeetingView>,
       (v) => v.status === 'recording',
     );
     await stack.api(`/bots/${botId}`, { method: 'DELETE' });
     return { workflowId: `meetingbaas:${botId}`, also: requestId };
+  },
+  // The send-bot run alone, since the stored bot request is deleted once answered (FORGET_BOT_REQUEST_PATCH).
+  'bot-request-forgotten': async (stack) => {
+    return (await sendBot(stack, 'rec-fgt')).requestId;
   },
   'webex-completed': webexPlayed(
     { recordings: [{ bytes: 40_000 }, { bytes: 20_000 }], recordingsAfterListings: 1, participants: 120 },

@@ -95,3 +95,10 @@ export const ARCHIVE_ERASURE: ActivityOptions = {
   scheduleToCloseTimeout: '6 hours',
   retry: BACK_OFF,
 };
+
+/** An object the archive no longer needs, deleted in passing: worth a short wait, not a stuck workflow. */
+export const ARCHIVE_CLEANUP: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: BACK_OFF,
+};

@@ -23,3 +23,6 @@ export const NOTIFY_PATCH = 'notify-outcome';
 // Erasure on request (DELETE …/data, the `eraseData` signal): histories recorded before never received one;
 // asked where an erasure starts its activities, so that a later change of the erasure can be patched too.
 export const ERASURE_PATCH = 'erase-on-request';
+
+// Send-bot runs (workflows/send-bot.ts) recorded before the stored bot request was deleted once answered.
+export const FORGET_BOT_REQUEST_PATCH = 'forget-bot-request';

@@ -13,13 +13,28 @@ import type { ProviderEvent } from '../domain/events';
 import { botRequestAbout } from '../domain/meetingbaas/bot-request-about';
 import { meetingWorkflowId } from '../domain/workflow-id';
 import { meetingWorkflow } from './meeting';
-import { PROVIDER_COMMAND } from './activity-options';
+import { ARCHIVE_CLEANUP, PROVIDER_COMMAND } from './activity-options';
+import { FORGET_BOT_REQUEST_PATCH } from './patches';
 
 // A 4xx from the provider (bad meeting URL, duplicate bot, no credit) fails at once; 429/5xx are retried.
 const { createMeetingBaasBot } = wf.proxyActivities<Activities>({
   ...PROVIDER_COMMAND,
   summary: 'Send a Meeting BaaS bot',
 });
+const { forgetBotRequest } = wf.proxyActivities<Activities>({
+  ...ARCHIVE_CLEANUP,
+  summary: 'Delete the stored bot request',
+});
+
+/** The stored request (secrets) deleted once the provider answered; best effort, the answer goes first. */
+async function forget(requestRef: SendBotInput['requestRef']): Promise<void> {
+  if (!requestRef || !wf.patched(FORGET_BOT_REQUEST_PATCH)) return;
+  try {
+    await forgetBotRequest({ requestRef });
+  } catch (err) {
+    wf.log.warn('the stored bot request could not be deleted', { uri: requestRef.uri, error: String(err) });
+  }
+}
 
 /**
  * Sends the bot, then makes sure the meeting's workflow runs and knows the bot was sent by us. Webhooks may
@@ -32,7 +47,14 @@ export async function sendBotWorkflow({
   meeting,
 }: SendBotInput): Promise<SendBotResult> {
   // Runs started before the issue-12 hygiene carry the request itself (and keep sending it as they did).
-  const { botId } = await createMeetingBaasBot(requestRef ? { requestRef } : { request });
+  let botId: string;
+  try {
+    ({ botId } = await createMeetingBaasBot(requestRef ? { requestRef } : { request }));
+  } catch (err) {
+    await forget(requestRef);
+    throw err;
+  }
+  await forget(requestRef);
   const about = given ?? botRequestAbout(request!);
   const workflowId = meetingWorkflowId('meetingbaas', botId);
   try {

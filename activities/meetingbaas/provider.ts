@@ -172,6 +172,14 @@ export function meetingBaasProviderActivities({ archive, meetingBaas }: MeetingB
       return { botId: await meetingBaas.createBot(sent) };
     },
 
+    /**
+     * Deletes the stored bot request once the provider has answered it (a bot, or a refusal): it holds the
+     * meeting's password and the speech-to-text key, and nothing reads it again.
+     */
+    async forgetBotRequest({ requestRef }: { requestRef: ArchiveRef }): Promise<void> {
+      await archive.delete(requestRef);
+    },
+
     /** Makes the bot leave its meeting; the final data then follows as for any meeting. */
     async removeMeetingBaasBot({ botId }: { botId: string }): Promise<void> {
       await meetingBaas.leaveBot(botId);

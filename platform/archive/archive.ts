@@ -44,6 +44,8 @@ export interface Archive {
   has(key: string): Promise<boolean>;
   /** Deletes every object under `<prefix>/` (partials too); how many objects were deleted. Idempotent. */
   deleteUnder(prefix: string): Promise<number>;
+  /** Deletes the object behind a URI this archive handed out (refuses any other). Idempotent. */
+  delete(ref: Pick<ArchiveRef, 'uri'>): Promise<void>;
 }
 
 export class IncompleteStreamError extends Error {

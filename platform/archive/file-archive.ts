@@ -43,8 +43,13 @@ export class FileArchive implements Archive, ResumableArchive {
 
   /** The file behind a URI this archive handed out; refuses anything outside the archive. */
   fileOf(uri: string): string {
-    const file = path.resolve(fileURLToPath(uri));
-    if (!file.startsWith(this.root + path.sep)) throw new Error(`not in this archive: ${uri}`);
+    let file: string | undefined;
+    try {
+      file = path.resolve(fileURLToPath(uri));
+    } catch {
+      // Not a file: URL (an s3:// one, say): not this archive's either.
+    }
+    if (!file?.startsWith(this.root + path.sep)) throw new Error(`not in this archive: ${uri}`);
     return file;
   }
 
@@ -142,6 +147,10 @@ export class FileArchive implements Archive, ResumableArchive {
     const files = entries.filter((e) => e.isFile()).length;
     await fsp.rm(dir, { recursive: true, force: true });
     return files;
+  }
+
+  async delete(ref: Pick<ArchiveRef, 'uri'>): Promise<void> {
+    await fsp.rm(this.fileOf(ref.uri), { force: true });
   }
 
   /** A resumable write of `key` (file-partial.ts): an empty hidden partial, other partials of the key gone. */

@@ -238,6 +238,16 @@ export class S3Archive implements Archive, ResumableArchive {
   }
 
   /** Lists and deletes the objects one by one (a meeting has a handful; not every S3 server has DeleteObjects). */
+  async delete(ref: Pick<ArchiveRef, 'uri'>): Promise<void> {
+    const Key = this.keyOf(ref.uri);
+    try {
+      // S3 answers a missing key with success too.
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.where.bucket, Key }));
+    } catch (err) {
+      throw this.failure(err, `deleting ${ref.uri}`);
+    }
+  }
+
   async deleteUnder(prefix: string): Promise<number> {
     const Prefix = `${this.objectKey(prefix)}/`;
     const gone = new Set<string>();

@@ -52,6 +52,7 @@ const DEFAULT_ANSWERS: { [K in ActivityName]: Answer<K> } = {
     throw new Error('createMeetingBaasBot is not scripted');
   },
   removeMeetingBaasBot: () => undefined,
+  forgetBotRequest: () => undefined,
   webexMeetingState: () => ({ state: 'inProgress' }),
   listWebexRecordings: () => [],
   listWebexTranscripts: () => [],

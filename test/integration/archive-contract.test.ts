@@ -200,6 +200,18 @@ describe.each([
     for (const uri of ['s3://elsewhere/x.json', pathToFileURL(path.join(tmp, 'elsewhere.json')).href])
       await expect(subject.archive.read({ uri })).rejects.toThrow();
   });
+
+  test('delete removes that object only, again without error; a URI of another archive is refused', async () => {
+    const gone = await subject.archive.putJson('requests/meetingbaas/one.json', { n: 1 });
+    const kept = await subject.archive.putJson('requests/meetingbaas/two.json', { n: 2 });
+    await subject.archive.delete(gone);
+    expect(await subject.archive.has('requests/meetingbaas/one.json')).toBe(false);
+    await expect(subject.archive.read(gone)).rejects.toThrow();
+    expect(JSON.parse((await subject.archive.read(kept)).toString('utf8'))).toEqual({ n: 2 });
+    await subject.archive.delete(gone);
+    for (const uri of ['s3://elsewhere/x.json', pathToFileURL(path.join(tmp, 'elsewhere.json')).href])
+      await expect(subject.archive.delete({ uri })).rejects.toThrow(/not in this archive/);
+  });
 });
 
 describe('the s3 archive only', () => {

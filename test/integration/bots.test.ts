@@ -1,4 +1,5 @@
 // POST /bots and DELETE /bots/:botId: a bot sent and removed through the service, against the simulator.
+import { archivedNames } from '../helpers/archive';
 import { bearer, eventually, postJson, startStack, type Stack, viewWhenOn } from '../helpers/stack';
 
 let stack: Stack;
@@ -25,6 +26,8 @@ test('the same request sent three times sends one bot and answers the same bot i
   expect(answers.map((a) => a.body!.botId)).toEqual([botId, botId, botId]);
   expect(answers[0]!.body!.workflowId).toBe(`meetingbaas:${botId}`);
   expect(stack.sim.meetingBaas.bots.sent.length - sentBefore).toBe(1);
+  // The stored request (password, speech-to-text key) is deleted once sent; the resends' copies at once.
+  expect(await archivedNames(stack.archive, 'requests/meetingbaas')).toEqual([]);
 });
 
 test('the bot reports to the service itself (PUBLIC_URL); a caller-chosen webhook_url is refused', async () => {
@@ -140,6 +143,8 @@ describe('refusals', () => {
     const second = await postBot({ meeting_url: url, bot_name: 'Second' });
     expect(second.status).toBe(422);
     expect(second.body).toMatchObject({ error: 'provider_rejected', message: expect.stringMatching(/409/) });
+    // A refused request is not kept either.
+    expect(await archivedNames(stack.archive, 'requests/meetingbaas')).toEqual([]);
   });
 
   test('DELETE of an unknown bot: 404; of an invalid id: 400', async () => {
