@@ -26,7 +26,7 @@ const { forgetBotRequest } = wf.proxyActivities<Activities>({
   summary: 'Delete the stored bot request',
 });
 
-/** The stored request (secrets) deleted once the provider answered; best effort, the answer goes first. */
+/** The stored request (secrets) deleted once the provider answered; best effort: a failure is only logged. */
 async function forget(requestRef: SendBotInput['requestRef']): Promise<void> {
   if (!requestRef || !wf.patched(FORGET_BOT_REQUEST_PATCH)) return;
   try {
