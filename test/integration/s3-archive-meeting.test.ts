@@ -1,7 +1,9 @@
 // The whole stack archiving to object storage (a real SeaweedFS): a Meeting BaaS meeting from the simulator
 // ends with its recording in the bucket, byte for byte; the webhook bodies and a bot request (claim checks)
-// go to the same bucket, and the worker reads the request back from it.
+// go to the same bucket, and the worker reads the request back from it (then deletes it).
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { createHash, randomUUID } from 'node:crypto';
 import { startSeaweedFs, type SeaweedFs } from '../../dev/seaweedfs';
 import { S3Archive } from '../../platform/archive';
@@ -55,7 +57,7 @@ test('a Meeting BaaS meeting completes with its recording in the bucket, byte fo
   expect(await keysUnder(`inbox/meetingbaas/${meeting.botId}/`)).not.toEqual([]);
 });
 
-test('POST /bots keeps the request in the bucket, and the worker sends the bot from it', async () => {
+test('POST /bots keeps the request in the bucket, the worker sends the bot from it, then deletes it', async () => {
   const meetingUrl = `https://meet.google.com/s3a-${randomUUID().slice(0, 4)}-xyz`;
   const sent = await stack.api('/bots', {
     method: 'POST',
@@ -64,5 +66,15 @@ test('POST /bots keeps the request in the bucket, and the worker sends the bot f
   });
   expect(sent.status).toBe(201);
   expect(stack.sim.meetingBaas.bots.sent.at(-1)?.meetingUrl).toBe(meetingUrl);
-  expect(await keysUnder('requests/meetingbaas/')).toHaveLength(1);
+  // The send-bot run's history holds only the reference: an object of this bucket, gone once answered.
+  const { requestId } = (await sent.json()) as { requestId: string };
+  const history = await stack.client.workflow.getHandle(requestId).fetchHistory();
+  const forgotten = (history.events ?? []).find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'forgetBotRequest',
+  );
+  expect(forgotten?.eventType).toBe(temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+  const [input] = forgotten!.activityTaskScheduledEventAttributes!.input!.payloads!;
+  const { requestRef } = defaultPayloadConverter.fromPayload<{ requestRef: { uri: string } }>(input!);
+  expect(requestRef.uri).toMatch(new RegExp(`^s3://${BUCKET}/${PREFIX}/requests/meetingbaas/`));
+  expect(await keysUnder('requests/meetingbaas/')).toEqual([]);
 });
