@@ -138,7 +138,12 @@ export async function resumableDownload(input: ResumableDownloadInput): Promise<
     const length = res.headers.get('content-length');
     expectedBytes = length && /^\d+$/.test(length) ? Number(length) : undefined;
     validator = validatorOf(res);
-    partial = await archive.startPartial(key);
+    const answer = res;
+    // An unread body holds its connection until undici's body timeout: let it go when the store fails.
+    partial = await archive.startPartial(key).catch(async (err: unknown) => {
+      await answer.discard();
+      throw err;
+    });
   }
 
   // Without a validator a partial could not be matched to its object: the next attempt starts over.
@@ -158,6 +163,7 @@ export async function resumableDownload(input: ResumableDownloadInput): Promise<
       },
     });
   } catch (err) {
+    res!.body.destroy();
     // Nothing will continue this partial: no retry comes, or it could not be matched to its object.
     if (!where || noRetryComing(err, input.signal)) await write.discard().catch(() => undefined);
     if (err instanceof IncompleteStreamError)
