@@ -48,9 +48,14 @@ export const TRANSCRIPT_NORMALISING: ActivityOptions = {
   retry: { ...BACK_OFF, maximumInterval: '30 seconds' },
 };
 
-/** A small file fetched from a provider into the archive (Webex transcripts and participant lists). */
+/**
+ * A small file fetched from a provider into the archive (Webex transcripts and participant lists). The
+ * activities heartbeat between their Webex calls, each bounded to 30 s (about 2 minutes with a token
+ * renewal): an attempt silent for 3 minutes had its worker die, and is retried then, not after 10.
+ */
 export const SMALL_FILE_ARCHIVING: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '3 minutes',
   scheduleToCloseTimeout: '6 hours',
   retry: BACK_OFF,
 };

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebexTranscriptSummary } from '../../activities/webex/activities';
 import { providerEventSignal } from '../../contract/workflow';
 import { notPublishedReason } from '../../domain/webex/collection';
+import { meetingWorkflowId } from '../../domain/workflow-id';
 import { eventually } from '../helpers/stack';
 import {
   backoffAgainst,
@@ -214,5 +215,27 @@ test("Webex's recording list fails (503) for 2 h: each failed look is one more e
   expect(done.recording).toMatchObject({ status: 'archived', parts: [{ id: 'rec-1', status: 'archived' }] });
   const archived = meetings.provider.calls(meetingId, 'archiveWebexRecording');
   expect((archived[0]!.atMs - t0) / 1000).toBeGreaterThanOrEqual(outage);
+  await meetings.terminate('webex', meetingId);
+});
+
+// A killed worker's transcript or participant-list attempt is retried once silent for the heartbeat timeout.
+// Checked on the schedule the server enforces, not by waiting it out: the time-skipping test server stalls
+// when an activity times out while time is being skipped (temporalio/sdk-java#2246), and 3 minutes of real
+// time is too long for CI.
+test('the transcript and participant list are scheduled with a 3-minute heartbeat timeout (a dead worker is noticed then, not after 10)', async () => {
+  const meetingId = webexInstanceId(randomUUID());
+  meetings.provider.script(meetingId, { listWebexTranscripts: () => [transcript('tr-1')] });
+  await meetingEnded(meetingId);
+  await meetings.viewWhen('webex', meetingId, (v) => v.transcript?.status === 'archived');
+  const handle = meetings.env.client.workflow.getHandle(meetingWorkflowId('webex', meetingId));
+  const { events } = await handle.fetchHistory();
+  const scheduled = (events ?? []).flatMap((e) => {
+    const a = e.activityTaskScheduledEventAttributes;
+    return a
+      ? [{ type: a.activityType?.name, heartbeatSeconds: Number(a.heartbeatTimeout?.seconds ?? 0) }]
+      : [];
+  });
+  for (const type of ['archiveWebexTranscript', 'archiveWebexParticipants'])
+    expect(scheduled.filter((s) => s.type === type)).toEqual([{ type, heartbeatSeconds: 180 }]);
   await meetings.terminate('webex', meetingId);
 });
