@@ -219,9 +219,9 @@ test("Webex's recording list fails (503) for 2 h: each failed look is one more e
 });
 
 // A killed worker's transcript or participant-list attempt is retried once silent for the heartbeat timeout.
-// Checked on the schedule the server enforces, not by waiting it out: the time-skipping test server stalls
-// when an activity times out while time is being skipped (temporalio/sdk-java#2246), and 3 minutes of real
-// time is too long for CI.
+// Checked on the schedule the server enforces, not by waiting it out: here the time-skipping test server
+// stalled when the hung attempt timed out while time was being skipped (as in temporalio/sdk-java#2246), and
+// 3 minutes of real time is too long for CI.
 test('the transcript and participant list are scheduled with a 3-minute heartbeat timeout (a dead worker is noticed then, not after 10)', async () => {
   const meetingId = webexInstanceId(randomUUID());
   meetings.provider.script(meetingId, { listWebexTranscripts: () => [transcript('tr-1')] });
