@@ -50,11 +50,9 @@ export async function sendBotWorkflow({
   let botId: string;
   try {
     ({ botId } = await createMeetingBaasBot(requestRef ? { requestRef } : { request }));
-  } catch (err) {
+  } finally {
     await forget(requestRef);
-    throw err;
   }
-  await forget(requestRef);
   const about = given ?? botRequestAbout(request!);
   const workflowId = meetingWorkflowId('meetingbaas', botId);
   try {

@@ -237,7 +237,6 @@ export class S3Archive implements Archive, ResumableArchive {
     }
   }
 
-  /** Lists and deletes the objects one by one (a meeting has a handful; not every S3 server has DeleteObjects). */
   async delete(ref: Pick<ArchiveRef, 'uri'>): Promise<void> {
     const Key = this.keyOf(ref.uri);
     try {
@@ -248,6 +247,7 @@ export class S3Archive implements Archive, ResumableArchive {
     }
   }
 
+  /** Lists and deletes the objects one by one (a meeting has a handful; not every S3 server has DeleteObjects). */
   async deleteUnder(prefix: string): Promise<number> {
     const Prefix = `${this.objectKey(prefix)}/`;
     const gone = new Set<string>();
